@@ -1,0 +1,45 @@
+// The roster: which cars are on the tour and the secret each one reports with. A CSV that an
+// organizer edits in a spreadsheet: columns id,name,role,secret in any order, plus any others
+// (driver, phone, plate, ...), which are kept as they are. Format in README ("Roster").
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "proto/result.h"
+
+namespace convoy::proto {
+
+enum class CarRole { kLead, kSweep, kCar };
+const char* CarRoleName(CarRole role);
+
+struct RosterCar {
+  std::string id;    // [A-Za-z0-9_.-], 1..64 bytes, unique
+  std::string name;  // for people: "Car 12 - the Rossis"
+  CarRole role = CarRole::kCar;
+  std::string secret;                        // >= 8 bytes, unique across the roster; never logged
+  std::map<std::string, std::string> extra;  // any further columns, by lower-case header
+  size_t index = 0;                          // position in the file, 0-based
+};
+
+// Immutable once loaded; safe to read from any thread.
+class Roster {
+ public:
+  static Result<Roster> Parse(std::string_view csv, std::string_view source);
+  static Result<Roster> Load(const std::string& path);
+
+  const std::vector<RosterCar>& cars() const { return cars_; }
+  const RosterCar* Find(std::string_view id) const;
+  const RosterCar* FindBySecret(std::string_view secret) const;
+  const RosterCar* lead() const;  // nullptr when the roster names no lead
+
+ private:
+  std::vector<RosterCar> cars_;
+  std::unordered_map<std::string, size_t> by_id_;
+  std::unordered_map<std::string, size_t> by_secret_;
+};
+
+}  // namespace convoy::proto
