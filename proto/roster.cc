@@ -103,6 +103,14 @@ const RosterCar* Roster::FindBySecret(std::string_view secret) const {
   return it == by_secret_.end() ? nullptr : &cars_[it->second];
 }
 
+void Roster::Truncate(size_t count) {
+  while (cars_.size() > count) {
+    by_id_.erase(cars_.back().id);
+    by_secret_.erase(cars_.back().secret);
+    cars_.pop_back();
+  }
+}
+
 const RosterCar* Roster::lead() const {
   for (const RosterCar& car : cars_) {
     if (car.role == CarRole::kLead) return &car;

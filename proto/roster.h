@@ -35,6 +35,8 @@ class Roster {
   const RosterCar* Find(std::string_view id) const;
   const RosterCar* FindBySecret(std::string_view secret) const;
   const RosterCar* lead() const;  // nullptr when the roster names no lead
+  // Keeps only the first `count` cars (a simulator driving part of a roster).
+  void Truncate(size_t count);
 
  private:
   std::vector<RosterCar> cars_;

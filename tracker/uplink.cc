@@ -183,6 +183,7 @@ asio::awaitable<bool> Uplink::Handshake() {
   if (welcome.highest_seq() > spool_.last_seq()) spool_.EnsureSeqAbove(welcome.highest_seq());
   spool_.Acknowledge(welcome.acked_seq());
   stats_.acked_seq = welcome.acked_seq();
+  if (on_ack) on_ack(stats_.acked_seq);
   encoder_.Reset();
   control_.clear();
   deadline_.expires_after(options_.idle_timeout);
@@ -201,6 +202,7 @@ asio::awaitable<void> Uplink::ReadLoop() {
           stats_.acked_seq = message.ack().acked_seq();
           spool_.Acknowledge(stats_.acked_seq);
           wake_.cancel();  // room for more backlog
+          if (on_ack) on_ack(stats_.acked_seq);
         }
         break;
       case v1::Downlink::kRadio: {

@@ -58,6 +58,7 @@ class Uplink {
   // Hooks for messages from the hub; set before Run().
   std::function<void(const v1::RadioText&)> on_radio;
   std::function<void(uint32_t interval_ms)> on_report_rate;
+  std::function<void(uint64_t acked_seq)> on_ack;
 
  private:
   asio::awaitable<bool> Connect();

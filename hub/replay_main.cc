@@ -1,0 +1,51 @@
+// convoy-replay: look inside a recording, replay it, export it.
+//   convoy-replay dump --data DIR      every recorded fix as CSV on stdout
+#include <iostream>
+
+#include <boost/program_options.hpp>
+
+#include "hub/dump.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+int Usage() {
+  std::cerr << "usage: convoy-replay dump --data DIR\n"
+               "  dump   every recorded fix as CSV on stdout\n";
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return Usage();
+  const std::string command = argv[1];
+  std::string data_dir;
+  po::options_description flags("convoy-replay " + command + " flags");
+  flags.add_options()("help", "print this help")("data", po::value(&data_dir)->required(),
+                                                 "the hub's --data directory");
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc - 1, argv + 1, flags), vm);
+    if (vm.count("help")) {
+      std::cout << flags << "\n";
+      return 0;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "convoy-replay: " << e.what() << "\n" << flags << "\n";
+    return 2;
+  }
+  std::ios::sync_with_stdio(false);
+  auto warn = convoy::LogToStderr("replay");
+  if (command == "dump") {
+    convoy::Status status = convoy::hub::DumpFixes(data_dir, std::cout, warn);
+    if (!status.ok()) {
+      std::cerr << "convoy-replay: " << status.message() << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  return Usage();
+}

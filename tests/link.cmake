@@ -1,0 +1,19 @@
+# The reporting link: wire format, handshake, roster, and the link end to end.
+add_library(convoy_test_support STATIC
+  support/hub_harness.cc
+  support/hub_harness.h
+  support/tcp_proxy.cc
+  support/tcp_proxy.h
+  support/temp_dir.h
+  support/tracker_harness.cc
+  support/tracker_harness.h
+)
+target_include_directories(convoy_test_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(convoy_test_support PUBLIC convoy_hub convoy_tracker GTest::gtest)
+target_precompile_headers(convoy_test_support PRIVATE ${PROJECT_SOURCE_DIR}/proto/asio.h)
+
+convoy_test(fix_codec_test proto/fix_codec_test.cc LIBS convoy_proto)
+convoy_test(framing_test proto/framing_test.cc LIBS convoy_proto)
+convoy_test(roster_test proto/roster_test.cc LIBS convoy_proto)
+convoy_test(seq_set_test hub/seq_set_test.cc LIBS convoy_hub)
+convoy_test(link_test hub/link_test.cc LIBS convoy_test_support)

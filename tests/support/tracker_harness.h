@@ -1,0 +1,60 @@
+// A tracker in the test process: a spool, a real uplink and its own thread. Fixes are made on
+// demand, so a test decides what the car reports and when.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <future>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "proto/fix.h"
+#include "tracker/spool.h"
+#include "tracker/uplink.h"
+
+namespace convoy::testing {
+
+class TrackerHarness {
+ public:
+  // spool_dir empty: an in-memory spool.
+  TrackerHarness(uint16_t hub_port, std::string car_id, std::string secret,
+                 std::filesystem::path spool_dir = {});
+  ~TrackerHarness();
+
+  // Spools `count` more fixes (seq made()+1 ...), each 1 s after the one before.
+  void MakeFixes(int count);
+  // Starts reporting (the uplink starts connecting).
+  void Connect();
+  // Waits until the hub has acknowledged every fix made so far, or the timeout passes.
+  bool WaitAllAcked(std::chrono::seconds timeout = std::chrono::seconds(60));
+
+  uint64_t made() const { return made_; }
+  uint64_t acked() const { return acked_; }
+  // The fixes made, index i holding seq i+1.
+  const std::vector<proto::Fix>& fixes() const { return fixes_; }
+  tracker::UplinkStats stats();
+  uint64_t spool_unacked();
+
+ private:
+  template <class F>
+  auto OnThread(F&& f) {
+    std::packaged_task<decltype(f())()> task(std::forward<F>(f));
+    auto result = task.get_future();
+    asio::post(io_, std::move(task));
+    return result.get();
+  }
+
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::unique_ptr<tracker::Spool> spool_;
+  std::unique_ptr<tracker::Uplink> uplink_;
+  std::vector<proto::Fix> fixes_;
+  std::atomic<uint64_t> made_{0}, acked_{0};
+  bool running_ = false;
+  std::atomic<bool> run_ended_{false};
+  std::thread thread_;
+};
+
+}  // namespace convoy::testing
