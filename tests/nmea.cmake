@@ -1,0 +1,3 @@
+# NMEA decoding, the receiver sources and the fix-quality gate (issue 3).
+# convoy_test(nmea_lexer_test tracker/nmea/lexer_test.cc LIBS convoy_tracker)
+convoy_test(nmea_golden_test tracker/nmea/golden_test.cc LIBS convoy_tracker)
