@@ -110,7 +110,13 @@ void FixAssembler::Merge(const Report& r, uint32_t key) {
   if (r.satellites) c.satellites = r.satellites;
   if (r.status != FixStatus::kUnstated) {
     c.status = r.status;
-    if (r.status == FixStatus::kFix) c.quality = r.quality;
+    // A plain "valid" (RMC without a mode, GSA) does not undo a kind an earlier sentence of
+    // the cycle gave (GGA's DGPS or RTK).
+    const bool generic =
+        r.quality == proto::FixQuality::kUnknown || r.quality == proto::FixQuality::k2D;
+    const bool have_kind =
+        c.quality != proto::FixQuality::kUnknown && c.quality != proto::FixQuality::k2D;
+    if (r.status == FixStatus::kFix && !(generic && have_kind)) c.quality = r.quality;
   }
   if (r.dimension != 0) c.dimension = r.dimension;
 

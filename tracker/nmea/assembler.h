@@ -14,7 +14,8 @@
 // weeks until it is not.
 //
 // Within a cycle the last sentence to state a value wins (as in gpsd): position, speed,
-// course, altitude, hdop, satellites, and whether there is a fix at all.
+// course, altitude, hdop, satellites, and whether there is a fix at all; only the kind of fix
+// (DGPS, RTK) is not undone by a later sentence that just says "valid".
 #pragma once
 
 #include <array>

@@ -67,6 +67,16 @@ class Lexer {
     ++stats_.rejected[static_cast<size_t>(reason)];
     state_ = State::kIdle;
   }
+  // A sentence broken off by a '$', a binary byte or a line end. Binary protocols contain '$'
+  // (0x24) by chance; one broken off before its address ends was never a sentence: noise.
+  void CountAborted(Reject reason) {
+    if (std::memchr(buf_.data(), ',', len_) == nullptr &&
+        std::memchr(buf_.data(), '*', len_) == nullptr) {
+      stats_.noise_bytes += len_;
+    } else {
+      ++stats_.rejected[static_cast<size_t>(reason)];
+    }
+  }
   // Classifies a complete "$...*hh" in buf_; returns true when it is acceptable.
   bool CheckComplete();
   static int HexValue(char c) {
@@ -106,7 +116,8 @@ void Lexer::Feed(std::string_view bytes, OnSentence&& on_sentence) {
     const char c = *p++;
     if (c == '\r' || c == '\n') {
       if (state_ == State::kBody) {
-        RejectOpen(Reject::kNoChecksum);
+        CountAborted(Reject::kNoChecksum);
+        state_ = State::kIdle;
       } else if (state_ == State::kHex2) {
         state_ = State::kIdle;
         if (CheckComplete()) {
@@ -121,7 +132,7 @@ void Lexer::Feed(std::string_view bytes, OnSentence&& on_sentence) {
     }
     if (c == '$') {
       // A new sentence interrupts this one; start over from the new '$'.
-      ++stats_.rejected[static_cast<size_t>(Reject::kMerged)];
+      CountAborted(Reject::kMerged);
       buf_[0] = '$';
       len_ = 1;
       sum_ = 0;
@@ -129,7 +140,8 @@ void Lexer::Feed(std::string_view bytes, OnSentence&& on_sentence) {
       continue;
     }
     if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e) {
-      RejectOpen(Reject::kBinary);
+      CountAborted(Reject::kBinary);
+      state_ = State::kIdle;
       ++stats_.noise_bytes;
       continue;
     }
