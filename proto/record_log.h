@@ -23,8 +23,9 @@
 
 namespace convoy::proto {
 
-// Bytes D3 A9 C0 E1 on disk: not ASCII, not a valid UTF-8 sequence start pair, no zero or 0xFF
-// byte, not a small integer in either byte order.
+// Bytes D3 A9 C0 E1 on disk: not ASCII, never inside valid UTF-8 text (0xC0 cannot occur
+// there), no 0x00 or 0xFF byte (zero-filled or erased blocks), not a small integer in either
+// byte order.
 constexpr uint32_t kRecordMagic = 0xE1C0A9D3;
 constexpr size_t kRecordHeaderBytes = 13;
 constexpr uint32_t kMaxRecordPayload = 16u << 20;  // 16 MiB
