@@ -7,8 +7,18 @@ target_sources(convoy_tracker PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/decoder.h
   ${CMAKE_CURRENT_LIST_DIR}/decoders.cc
   ${CMAKE_CURRENT_LIST_DIR}/decoders.h
+  ${CMAKE_CURRENT_LIST_DIR}/file_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/file_source.h
+  ${CMAKE_CURRENT_LIST_DIR}/gpsd_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/gpsd_source.h
+  ${CMAKE_CURRENT_LIST_DIR}/json.cc
+  ${CMAKE_CURRENT_LIST_DIR}/json.h
   ${CMAKE_CURRENT_LIST_DIR}/lexer.cc
   ${CMAKE_CURRENT_LIST_DIR}/lexer.h
+  ${CMAKE_CURRENT_LIST_DIR}/receiver_sources.cc
+  ${CMAKE_CURRENT_LIST_DIR}/receiver_sources.h
   ${CMAKE_CURRENT_LIST_DIR}/sentence.cc
   ${CMAKE_CURRENT_LIST_DIR}/sentence.h
+  ${CMAKE_CURRENT_LIST_DIR}/serial_source.cc
+  ${CMAKE_CURRENT_LIST_DIR}/serial_source.h
 )
