@@ -1,5 +1,6 @@
 #include "tracker/gps_source.h"
 
+#include "tracker/nmea/receiver_sources.h"
 #include "tracker/sim_circle.h"
 
 namespace convoy::tracker {
@@ -13,6 +14,7 @@ Result<std::unique_ptr<GpsSource>> MakeGpsSource(asio::any_io_executor executor,
     return std::unique_ptr<GpsSource>(new CircleSource(executor, *options, clock));
   }
   // nmea, serial and gpsd sources:
+  if (nmea::IsReceiverSpec(spec)) return nmea::MakeReceiverSource(executor, spec, clock, log);
   return Error{"--gps " + std::string(spec) +
                ": unknown source; use sim:circle, nmea:FILE, serial:DEVICE or gpsd"};
 }
