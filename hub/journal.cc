@@ -320,8 +320,9 @@ void Journal::OnFailure(const Status& error) {
   (void)segment_->Close();
   segment_.reset();
   if (synced == 0) {
-    if (fs_->RemoveFile(path).ok())
-      next_segment_index_ = *ParseJournalSegmentName(path.filename().string());
+    // Empty: remove it and reuse its number (it was the newest), so that a long outage's
+    // retries leave no trail of empty files.
+    if (fs_->RemoveFile(path).ok()) --next_segment_index_;
   } else if (Status status = fs_->Truncate(path, synced); !status.ok()) {
     Log("journal: " + status.message());
   }

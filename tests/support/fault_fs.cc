@@ -121,9 +121,6 @@ Result<std::unique_ptr<proto::WritableFile>> FaultInjectingFileSystem::NewAppend
   std::lock_guard lock(mu_);
   if (powered_off_) return proto::FileError(path, "open for append", EIO);
   const bool existed = base_->Exists(path);
-  if (!existed && writes_limited_ && write_budget_ == 0) {
-    return proto::FileError(path, "open for append", ENOSPC);
-  }
   auto file = base_->NewAppendableFile(path);
   if (!file.ok()) return file.status();
   auto [it, inserted] = files_.try_emplace(path);

@@ -20,7 +20,8 @@ class FaultInjectingFileSystem final : public proto::FileSystem {
   // `base` must outlive this; default: the real file system.
   explicit FaultInjectingFileSystem(proto::FileSystem* base = proto::FileSystem::Default());
 
-  // The disk is full from now on: appends (and creating files) fail with ENOSPC.
+  // The disk is full from now on: appends fail with ENOSPC. Creating an empty file still works,
+  // as it usually does on a full disk (it takes an inode, no data block).
   void FailWritesNow();
   // The disk fills after `bytes` more bytes: the append that crosses the limit writes what fits
   // and fails with ENOSPC, as write(2) does.
