@@ -72,7 +72,8 @@ asio::awaitable<void> Hub::AcceptLoop() {
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     auto session = std::make_shared<TrackerSession>(std::move(socket), *ingest_, *registry_,
                                                     options_.session, log_);
-    asio::co_spawn(strand, session->Run(), asio::detached);
+    // The lambda, kept by co_spawn until the coroutine ends, keeps the session alive.
+    asio::co_spawn(strand, [session] { return session->Run(); }, asio::detached);
   }
 }
 
@@ -80,21 +81,20 @@ asio::awaitable<void> Hub::StatusLoop() {
   uint64_t last_recorded = ingest_->stats().fixes_recorded;
   while (options_.status_interval_s > 0) {
     status_timer_.expires_after(std::chrono::seconds(options_.status_interval_s));
-    auto [ec] = { boost::system::error_code ignored;
-    co_await status_timer_.async_wait(NoThrow(ignored));
+    boost::system::error_code ec;
+    co_await status_timer_.async_wait(NoThrow(ec));
+    if (ec) break;
+    const IngestStats& stats = ingest_->stats();
+    const uint64_t recorded = stats.fixes_recorded;
+    log_("status: " + std::to_string(registry_->connected()) + "/" +
+         std::to_string(roster_.cars().size()) + " cars connected, " + std::to_string(recorded) +
+         " fixes recorded (" +
+         std::to_string((recorded - last_recorded) / options_.status_interval_s) + "/s), " +
+         std::to_string(stats.fixes_flagged) + " flagged, " + std::to_string(stats.duplicates) +
+         " duplicates dropped");
+    last_recorded = recorded;
   }
-  if (ec) break;
-  const IngestStats& stats = ingest_->stats();
-  const uint64_t recorded = stats.fixes_recorded;
-  log_("status: " + std::to_string(registry_->connected()) + "/" +
-       std::to_string(roster_.cars().size()) + " cars connected, " + std::to_string(recorded) +
-       " fixes recorded (" +
-       std::to_string((recorded - last_recorded) / options_.status_interval_s) + "/s), " +
-       std::to_string(stats.fixes_flagged) + " flagged, " + std::to_string(stats.duplicates) +
-       " duplicates dropped");
-  last_recorded = recorded;
 }
-}  // namespace convoy::hub
 
 void Hub::Run() {
   asio::co_spawn(io_, AcceptLoop(), asio::detached);

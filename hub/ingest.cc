@@ -103,10 +103,10 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
   if (duplicates) stats_.duplicates += duplicates;
   if (fresh.empty()) return AcceptResult::kNothingNew;
 
-  // The gate's reference must not move for a batch the journal turns back, so check a copy.
-  proto::FixGate gate = car.gate;
+  // A batch the journal turns back comes again; its fixes then meet themselves in the gate's
+  // reference, which is harmless (same time, same place).
   verdicts.reserve(fresh.size());
-  for (const proto::SequencedFix& fix : fresh) verdicts.push_back(gate.Check(fix.fix, now_ms));
+  for (const proto::SequencedFix& fix : fresh) verdicts.push_back(car.gate.Check(fix.fix, now_ms));
 
   std::string payload =
       EncodeJournalFixes(roster_.cars()[car_index].id, now_ms, fresh, verdicts, source);
@@ -141,7 +141,6 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
     ++stats_.journal_busy;
     return AcceptResult::kBusy;
   }
-  car.gate = gate;
   for (size_t i = 0; i < fresh.size(); ++i) {
     car.received.Insert(fresh[i].seq);
     NoteFix(car, fresh[i].fix, verdicts[i]);

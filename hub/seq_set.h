@@ -3,6 +3,7 @@
 // [1, watermark] plus, after an outage, a second range for the fixes sent newest-first.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 

@@ -70,7 +70,7 @@ asio::awaitable<void> TrackerSession::Run() {
     co_return;
   }
   registry_.Attach(car_index_, self);
-  asio::co_spawn(socket_.get_executor(), WriteLoop(), asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
 
   v1::Uplink message;
   while (co_await ReadFrame(&message, options_.idle_timeout)) {

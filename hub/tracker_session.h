@@ -35,7 +35,8 @@ class TrackerSession : public std::enable_shared_from_this<TrackerSession> {
   TrackerSession(asio::ip::tcp::socket socket, Ingest& ingest, TrackerRegistry& registry,
                  const TrackerSessionOptions& options, LogFn log);
 
-  // Runs the connection to its end; spawn it on the socket's strand.
+  // Runs the connection to its end; spawn it on the socket's strand, keeping a shared_ptr to
+  // the session until it completes (the coroutine starts later than co_spawn returns).
   asio::awaitable<void> Run();
 
   // Thread-safe: queues a downlink frame (radio text, command). Drops the oldest when full.

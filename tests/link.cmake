@@ -17,3 +17,8 @@ convoy_test(framing_test proto/framing_test.cc LIBS convoy_proto)
 convoy_test(roster_test proto/roster_test.cc LIBS convoy_proto)
 convoy_test(seq_set_test hub/seq_set_test.cc LIBS convoy_hub)
 convoy_test(link_test hub/link_test.cc LIBS convoy_test_support)
+
+# Process-level tests: they run the built binaries.
+target_sources(convoy_test_support PRIVATE support/process.cc support/process.h)
+convoy_test(crash_test hub/crash_test.cc LIBS convoy_test_support)
+add_dependencies(crash_test convoy-hub convoy-sim)

@@ -40,9 +40,10 @@ class TrackerHarness {
  private:
   template <class F>
   auto OnThread(F&& f) {
-    std::packaged_task<decltype(f())()> task(std::forward<F>(f));
-    auto result = task.get_future();
-    asio::post(io_, std::move(task));
+    // Not a packaged_task: Asio treats one as a completion token and takes its future.
+    auto promise = std::make_shared<std::promise<decltype(f())>>();
+    auto result = promise->get_future();
+    asio::post(io_, [promise, f = std::forward<F>(f)]() mutable { promise->set_value(f()); });
     return result.get();
   }
 
