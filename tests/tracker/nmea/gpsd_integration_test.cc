@@ -1,0 +1,150 @@
+// The gpsd source against the real gpsd: Debian's gpsfake starts gpsd on a loopback port and
+// feeds it a fixture log through a pseudo-terminal; the source must deliver the fixes our own
+// decoder finds in the same log. Skipped, saying why, when gpsd/gpsfake are not installed
+// (apt-get install gpsd gpsd-clients).
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tests/tracker/nmea/gpsd_chk.h"
+#include "tracker/nmea/decoder.h"
+#include "tracker/nmea/gpsd_source.h"
+
+extern char** environ;
+
+namespace convoy::tracker::nmea {
+namespace {
+
+constexpr int64_t kDayMs = 86'400'000;
+
+// gpsfake in its own process group, so that it and the gpsd it starts are ended together.
+class Gpsfake {
+ public:
+  Gpsfake(const std::string& port, const std::string& log) {
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    // -1: one pass; -P: gpsd's port; -s: the pty's speed; -c: 20 ms between sentences (gpsd
+    // drops a log fed faster than a serial line could carry it).
+    std::vector<std::string> args = {"gpsfake", "-1",    "-q", "-P",   port,
+                                     "-s",      "38400", "-c", "0.02", log};
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawnp(&pid_, "gpsfake", &actions, &attr, argv.data(), environ) != 0) pid_ = -1;
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+  }
+  ~Gpsfake() {
+    if (pid_ <= 0) return;
+    // gpsfake does not always honour SIGTERM once its gpsd is gone: give it a moment, then
+    // SIGKILL the group.
+    ::kill(-pid_, SIGTERM);
+    int status;
+    for (int i = 0; i < 20; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
+      ::usleep(100'000);
+    }
+    ::kill(-pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+  }
+  bool started() const { return pid_ > 0; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+bool Installed(const char* path) { return ::access(path, X_OK) == 0; }
+
+TEST(GpsdIntegrationTest, RealGpsdDeliversTheFixesOurDecoderFinds) {
+  if (!Installed("/usr/bin/gpsfake") || !Installed("/usr/sbin/gpsd")) {
+    GTEST_SKIP() << "gpsd and gpsfake are not installed (apt-get install gpsd gpsd-clients)";
+  }
+  // A moving receiver: 67 one-second cycles of GGA, GSA, GSV, RMC and VTG.
+  const std::string log = std::string(CONVOY_TEST_DATA) + "/nmea-gpsd/haicom-305N.log";
+  std::map<int64_t, NmeaFix> ours;  // by time of day: gpsd 3.22 replaces 2007 with this year
+  {
+    Decoder decoder;
+    std::vector<NmeaFix> fixes;
+    decoder.Feed(testing::ReadFile(log), &fixes);
+    decoder.Finish(&fixes);
+    for (const NmeaFix& f : fixes) {
+      if (f.is_fix()) ours[f.time_ms % kDayMs] = f;
+    }
+  }
+  ASSERT_GT(ours.size(), 60u);
+  const int64_t last_tod = ours.rbegin()->first;
+
+  asio::io_context io;
+  std::string port;
+  {
+    asio::ip::tcp::acceptor probe(io, {asio::ip::make_address("127.0.0.1"), 0});
+    port = std::to_string(probe.local_endpoint().port());
+  }
+  GpsdTiming timing;
+  timing.reconnect_min = std::chrono::milliseconds(50);
+  timing.reconnect_max = std::chrono::milliseconds(200);
+  std::vector<std::string> log_lines;
+  GpsdSource source(
+      io.get_executor(), {"127.0.0.1", port},
+      [&](std::string_view line) { log_lines.emplace_back(line); }, timing);
+  Gpsfake gpsfake(port, log);
+  ASSERT_TRUE(gpsfake.started());
+
+  std::vector<proto::Fix> got;
+  bool done = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        while (!done) {
+          std::optional<proto::Fix> fix = co_await source.NextFix();
+          if (!fix) break;
+          got.push_back(*fix);
+          done = fix->time_ms % kDayMs == last_tod;
+        }
+      },
+      asio::detached);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    io.run_for(std::chrono::milliseconds(100));
+    io.restart();
+  }
+  ASSERT_TRUE(done) << "gpsd delivered " << got.size() << " fixes, not the last one; "
+                    << (log_lines.empty() ? "" : log_lines.back());
+
+  // Every fix gpsd delivered is ours, to the last digit proto::Fix keeps. gpsd needs a few
+  // sentences to recognise the device, so the first cycles may be missing.
+  size_t matched = 0;
+  for (const proto::Fix& fix : got) {
+    if (fix.quality == proto::FixQuality::kNone) continue;
+    const auto it = ours.find(fix.time_ms % kDayMs);
+    ASSERT_NE(it, ours.end()) << "gpsd has a fix at " << fix.time_ms << " that we do not";
+    const proto::Fix want = ToProtoFix(it->second);
+    SCOPED_TRACE(fix.time_ms);
+    EXPECT_NEAR(fix.lat_e7, want.lat_e7, 1);
+    EXPECT_NEAR(fix.lon_e7, want.lon_e7, 1);
+    EXPECT_NEAR(fix.speed_cmps, want.speed_cmps, 1);
+    EXPECT_NEAR(fix.course_cdeg, want.course_cdeg, 1);
+    // gpsd's first TPV after it recognises the device may come before that cycle's GGA.
+    if (fix.altitude_dm != 0) {
+      EXPECT_EQ(fix.altitude_dm, want.altitude_dm);
+    }
+    ++matched;
+  }
+  EXPECT_GE(matched * 10, ours.size() * 8) << matched << " of " << ours.size();
+}
+
+}  // namespace
+}  // namespace convoy::tracker::nmea
