@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@ constexpr int64_t kDayMs = 86'400'000;
 class Gpsfake {
  public:
   Gpsfake(const std::string& port, const std::string& log) {
+    // gpsd outlives gpsfake when gpsfake is killed: adopt such orphans so they can be reaped.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
@@ -53,12 +56,18 @@ class Gpsfake {
     // SIGKILL the group.
     ::kill(-pid_, SIGTERM);
     int status;
-    for (int i = 0; i < 20; ++i) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) return;
-      ::usleep(100'000);
+    bool exited = false;
+    for (int i = 0; i < 20 && !exited; ++i) {
+      exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
+      if (!exited) ::usleep(100'000);
     }
-    ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, &status, 0);
+    if (!exited) {
+      ::kill(-pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+    ::kill(-pid_, SIGKILL);  // whatever is left of the group (its gpsd)
+    while (::waitpid(-pid_, &status, 0) > 0) {
+    }
   }
   bool started() const { return pid_ > 0; }
 
