@@ -224,7 +224,11 @@ Result<GeoFileContents> ReadGeoFile(const std::string& path, const GeoFileOption
       path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR, kDrivers));
   if (!ds) {
     std::string why = errors.message();
-    if (why.empty()) why = "not a GPX, KML, GeoJSON or GeoPackage file";
+    // GDAL's "`PATH' not recognized as a supported file format" repeats the path and does not say
+    // which formats were tried.
+    if (why.empty() || why.find("not recognized") != std::string::npos) {
+      why = "not a GPX, KML, GeoJSON or GeoPackage file (or one cut short before its header)";
+    }
     return Error{path + ": cannot open: " + why};
   }
   Reader reader(path, options);

@@ -6,13 +6,17 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 namespace convoy::maps {
 namespace {
 
 std::string Data(const std::string& name) { return std::string(CONVOY_TEST_DATA) + "/" + name; }
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  std::string path = (std::filesystem::temp_directory_path() / name).string();
+  // The pid keeps concurrent runs of this test apart.
+  std::string path =
+      (std::filesystem::temp_directory_path() / (std::to_string(getpid()) + "_" + name)).string();
   std::ofstream(path) << text;
   return path;
 }
@@ -89,7 +93,9 @@ TEST(RouteFileTest, MissingFileIsNamed) {
 TEST(RouteFileTest, TextThatIsNoGeoFileIsRejected) {
   Result<RouteFile> f = LoadRouteFile(Data("routes/README.md"));
   ASSERT_FALSE(f.ok());
-  EXPECT_NE(f.message().find("cannot open"), std::string::npos) << f.message();
+  EXPECT_EQ(f.message(), Data("routes/README.md") +
+                             ": cannot open: not a GPX, KML, GeoJSON or GeoPackage file (or one "
+                             "cut short before its header)");
 }
 
 TEST(RouteFileTest, TruncatedGpxIsAnErrorNotACrash) {
@@ -99,6 +105,16 @@ TEST(RouteFileTest, TruncatedGpxIsAnErrorNotACrash) {
   Result<RouteFile> f = LoadRouteFile(path);
   ASSERT_FALSE(f.ok());
   EXPECT_EQ(f.message().rfind(path + ": ", 0), 0u) << f.message();
+  std::remove(path.c_str());
+}
+
+TEST(RouteFileTest, TruncatedGeoPackageIsAnErrorNotACrash) {
+  std::ifstream in(Data("routes/gpxpy_route.gpkg"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string path = WriteTemp("convoy_truncated_route.gpkg", bytes.substr(0, bytes.size() / 2));
+  Result<RouteFile> f = LoadRouteFile(path);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.message(), path + ": cannot open: database disk image is malformed");
   std::remove(path.c_str());
 }
 
