@@ -70,7 +70,8 @@ asio::awaitable<void> TrackerSession::Run() {
     co_return;
   }
   registry_.Attach(car_index_, self);
-  asio::co_spawn(socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
+  asio::co_spawn(
+      socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
 
   v1::Uplink message;
   while (co_await ReadFrame(&message, options_.idle_timeout)) {
@@ -265,10 +266,8 @@ asio::awaitable<void> TrackerSession::WriteLoop() {
   std::string buffer;
   while (!closing_) {
     buffer.clear();
-    while (!outbox_.empty()) {
-      proto::AppendFrame(outbox_.front(), &buffer);
-      outbox_.pop_front();
-    }
+    for (const v1::Downlink& message : outbox_) proto::AppendFrame(message, &buffer);
+    outbox_.clear();
     if (ack_to_send_ > ack_sent_) {
       v1::Downlink ack;
       ack.mutable_ack()->set_acked_seq(ack_to_send_);
@@ -295,7 +294,7 @@ void TrackerSession::Send(v1::Downlink message) {
   asio::post(socket_.get_executor(),
              [self = shared_from_this(), message = std::move(message)]() mutable {
                if (self->outbox_.size() >= self->options_.max_queued_downlinks) {
-                 self->outbox_.pop_front();
+                 self->outbox_.erase(self->outbox_.begin());
                }
                self->outbox_.push_back(std::move(message));
                self->Wake();

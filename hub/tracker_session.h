@@ -3,7 +3,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -71,8 +70,8 @@ class TrackerSession : public std::enable_shared_from_this<TrackerSession> {
   size_t car_index_ = SIZE_MAX;
   std::string car_id_;
 
-  std::deque<v1::Downlink> outbox_;  // bounded by options_.max_queued_downlinks
-  uint64_t ack_to_send_ = 0;         // durable watermark not yet sent
+  std::vector<v1::Downlink> outbox_;  // bounded by options_.max_queued_downlinks
+  uint64_t ack_to_send_ = 0;          // durable watermark not yet sent
   uint64_t ack_sent_ = 0;
   size_t batches_in_journal_ = 0;
   bool closing_ = false;

@@ -51,7 +51,7 @@ struct FixGateOptions {
   // Half-width of the box around 0 deg, 0 deg that counts as "no position" (about 110 m).
   double null_island_deg = 0.001;
   // How many good fixes the gate remembers for the jump check (oldest by time are forgotten).
-  size_t max_reference_fixes = 4096;
+  size_t max_reference_fixes = 16;
   // If this many fixes in a row are flagged as jumps but agree with each other, the reference
   // was the glitch (a cold-start fix far away): the gate starts over from them.
   int reanchor_after = 3;

@@ -31,6 +31,7 @@ struct SimCar {
   std::deque<std::pair<uint64_t, SteadyClock::time_point>> awaiting_ack;
   std::vector<float> latencies_ms;
   bool stopping = false;
+  const std::atomic<bool>* measuring = nullptr;  // latency samples only while true
 
   explicit SimCar(asio::io_context& io) : strand(asio::make_strand(io)), timer(strand) {}
 
@@ -51,7 +52,7 @@ struct SimCar {
     acked = acked_seq;
     const auto now = SteadyClock::now();
     while (!awaiting_ack.empty() && awaiting_ack.front().first <= acked_seq) {
-      if (latencies_ms.size() < kLatencySamplesPerCar) {
+      if (measuring && *measuring && latencies_ms.size() < kLatencySamplesPerCar) {
         latencies_ms.push_back(
             std::chrono::duration<float, std::milli>(now - awaiting_ack.front().second).count());
       }
@@ -97,10 +98,12 @@ SimReport RunSimulation(const proto::Roster& roster, const SimOptions& options, 
   const bool track_latency = options.mode != SimMode::kBackfill;
   std::vector<std::unique_ptr<SimCar>> cars;
   std::mt19937 random(12345);
+  std::atomic<bool> measuring{options.warmup_s <= 0};
 
   for (const proto::RosterCar& roster_car : roster.cars()) {
     auto car = std::make_unique<SimCar>(io);
     car->roster_car = &roster_car;
+    car->measuring = &measuring;
     SpoolOptions spool_options;
     if (!options.spool_dir.empty()) spool_options.dir = options.spool_dir / roster_car.id;
     spool_options.log = log;
@@ -190,12 +193,14 @@ SimReport RunSimulation(const proto::Roster& roster, const SimOptions& options, 
 
   // The monitor: progress lines, and the end of the run.
   const auto started = SteadyClock::now();
+  auto warmup_ended = started;
+  double steady_rate = 0;
   StopOnSignals([&] { asio::post(io, stop_all); });
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
         asio::steady_timer tick(io);
-        uint64_t last_acked_total = 0;
+        uint64_t last_acked_total = 0, acked_at_warmup = 0;
         int seconds = 0;
         while (!stopping) {
           tick.expires_after(std::chrono::seconds(1));
@@ -223,6 +228,15 @@ SimReport RunSimulation(const proto::Roster& roster, const SimOptions& options, 
           }
           const double elapsed =
               std::chrono::duration<double>(SteadyClock::now() - started).count();
+          if (!measuring && elapsed >= options.warmup_s) {
+            measuring = true;
+            acked_at_warmup = acked;
+            warmup_ended = SteadyClock::now();
+          } else if (measuring) {
+            const double measured_s =
+                std::chrono::duration<double>(SteadyClock::now() - warmup_ended).count();
+            if (measured_s > 0) steady_rate = (acked - acked_at_warmup) / measured_s;
+          }
           if ((options.duration_s > 0 && elapsed >= options.duration_s) ||
               (options.exit_when_acked && done == cars.size())) {
             stop_all();
@@ -238,6 +252,7 @@ SimReport RunSimulation(const proto::Roster& roster, const SimOptions& options, 
 
   SimReport report;
   report.elapsed_s = std::chrono::duration<double>(SteadyClock::now() - started).count();
+  report.steady_acked_per_s = steady_rate;
   std::vector<float> latencies;
   for (auto& car : cars) {
     const UplinkStats& stats = car->uplink->stats();

@@ -31,6 +31,7 @@ struct SimOptions {
   bool exit_when_acked = false;     // stop once every car's fixes are all acknowledged
   std::filesystem::path spool_dir;  // empty: in-memory spools
   int threads = 1;
+  double warmup_s = 0;  // latency and rate count only after this long (connections settle)
   // The default circuit: a circle the convoy drives, the lead in front.
   double center_lat_deg = 41.9028, center_lon_deg = 12.4964, radius_m = 3000;
   double speed_mps = 16.7;  // 60 km/h
@@ -48,6 +49,7 @@ struct SimCarReport {
 struct SimReport {
   std::vector<SimCarReport> cars;
   double elapsed_s = 0;
+  double steady_acked_per_s = 0;  // acknowledgements per second after the warm-up
   double ack_latency_p50_ms = 0, ack_latency_p99_ms = 0;  // fix made to its ack (closed loop, live)
 };
 
