@@ -20,7 +20,7 @@ Result<std::vector<RallyPoint>> PlaceRallyPoints(const Route& route,
                                                  const RallyOptions& options) {
   std::vector<RallyPoint> out;
   out.reserve(points.size());
-  double prev_along_m = 0;
+  double prev_along_m = options.start_along_m;
   for (size_t i = 0; i < points.size(); ++i) {
     const NamedPoint& p = points[i];
     RoutePosition pos = options.order == RallyOptions::Order::kAsListed

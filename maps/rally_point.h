@@ -36,6 +36,8 @@ struct RallyOptions {
     kByPosition,
   };
   Order order = Order::kAsListed;
+  // kAsListed: the first point is placed at or after this along_m (a leg's rallies one at a time).
+  double start_along_m = 0;
   Meters radius = Meters::M(300);
   // A point farther than this from the route is an error: it belongs to another route.
   Meters max_offset = Meters::Km(2);

@@ -71,14 +71,12 @@ Result<LoadedLeg> LoadLeg(const TourPlan& plan, size_t day_index, size_t leg_ind
     }
     RallyOptions options;
     options.order = RallyOptions::Order::kAsListed;
+    options.start_along_m = prev_along_m;
     if (planned.radius_m) options.radius = Meters::M(*planned.radius_m);
-    // Placed one at a time so that the error names this rally's line.
-    RoutePosition pos = out.route.Project(point.position, ProjectHint::AtOrAfter(prev_along_m));
+    // Placed one at a time so that an error names this rally's line.
     Result<std::vector<RallyPoint>> placed = PlaceRallyPoints(out.route, {point}, options);
     if (!placed.ok()) return AtLine(plan, planned.line, "[rally] " + placed.message());
     RallyPoint r = std::move(placed->front());
-    r.along_m = pos.along_m;
-    r.offset_m = pos.offset_m;
     r.arrive_utc_ms = planned.arrive_utc_ms;
     r.depart_utc_ms = planned.depart_utc_ms;
     prev_along_m = r.along_m;

@@ -174,6 +174,19 @@ TEST(TourPlanTest, MissingWaypointNamesThePlanLineAndTheFiles) {
                                "in day1_rome_to_positano.geojson or day1_rally_points.gpx");
 }
 
+TEST(TourPlanTest, RallyFarFromTheRouteNamesThePlanLine) {
+  Result<TourPlan> plan =
+      Parse(std::string(kMinimal) + "[rally]\nname = Florence\nat = 43.77, 11.25\n");
+  ASSERT_TRUE(plan.ok()) << plan.message();
+  Result<LoadedLeg> leg = LoadLeg(*plan, 0, 0);
+  ASSERT_FALSE(leg.ok());
+  EXPECT_EQ(
+      leg.message().rfind(TourDir() + "/test.tour line 6: [rally] rally point 1 'Florence': ", 0),
+      0u)
+      << leg.message();
+  EXPECT_NE(leg.message().find("from the route (the limit is 2.0 km)"), std::string::npos);
+}
+
 TEST(TourPlanTest, MissingRouteFileNamesThePlanLineAndTheFile) {
   Result<TourPlan> plan = Parse("[day]\n[leg]\nname = Nowhere\nroute = missing.gpx\n");
   ASSERT_TRUE(plan.ok()) << plan.message();
