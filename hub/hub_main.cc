@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "proto/cli.h"
+
 #include "hub/hub.h"
 #include "proto/log.h"
 
@@ -21,18 +23,7 @@ int main(int argc, char** argv) {
       "threads", po::value(&threads)->default_value(2), "network threads")(
       "status-every", po::value(&status_s)->default_value(10),
       "seconds between status lines, 0 = none");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "convoy-hub: " << e.what() << "\n" << flags << "\n";
-    return 2;
-  }
+  if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-hub")) return *exit_code;
 
   convoy::hub::HubOptions options;
   options.data_dir = data_dir;

@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "proto/cli.h"
+
 #include "hub/dump.h"
 
 namespace po = boost::program_options;
@@ -25,18 +27,8 @@ int main(int argc, char** argv) {
   po::options_description flags("convoy-replay " + command + " flags");
   flags.add_options()("help", "print this help")("data", po::value(&data_dir)->required(),
                                                  "the hub's --data directory");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc - 1, argv + 1, flags), vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "convoy-replay: " << e.what() << "\n" << flags << "\n";
-    return 2;
-  }
+  if (auto exit_code = convoy::ParseFlags(argc - 1, argv + 1, flags, "convoy-replay"))
+    return *exit_code;
   std::ios::sync_with_stdio(false);
   auto warn = convoy::LogToStderr("replay");
   if (command == "dump") {

@@ -5,6 +5,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "proto/cli.h"
+
 #include "tracker/simulator.h"
 
 namespace po = boost::program_options;
@@ -42,18 +44,7 @@ int main(int argc, char** argv) {
       "make-roster", po::value(&make_roster),
       "write a roster of --roster-cars simulated cars to FILE and exit")(
       "roster-cars", po::value(&roster_cars)->default_value(40), "cars in a --make-roster roster");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "convoy-sim: " << e.what() << "\n" << flags << "\n";
-    return 2;
-  }
+  if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-sim")) return *exit_code;
   auto log = convoy::LogToStderr("sim");
   if (!make_roster.empty()) {
     if (auto status = convoy::tracker::WriteSimRoster(make_roster, roster_cars); !status.ok()) {

@@ -4,6 +4,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "proto/cli.h"
+
 #include "proto/csv.h"
 #include "tracker/tracker.h"
 
@@ -26,18 +28,7 @@ int main(int argc, char** argv) {
       "at most one fix per interval (the hub may change it)")(
       "exit-when-done", po::bool_switch(&options.exit_when_done),
       "exit once the GPS source has ended and the hub has acknowledged every fix");
-  po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, flags), vm);
-    if (vm.count("help")) {
-      std::cout << flags << "\n";
-      return 0;
-    }
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "convoy-tracker: " << e.what() << "\n" << flags << "\n";
-    return 2;
-  }
+  if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-tracker")) return *exit_code;
   auto hub_address = convoy::proto::ParseHostPort(hub, "--hub");
   if (!hub_address.ok()) {
     std::cerr << "convoy-tracker: " << hub_address.message() << "\n";
