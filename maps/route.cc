@@ -219,6 +219,12 @@ RoutePosition Route::Project(LatLon p, const ProjectHint& hint) const {
                           : hi     ? hint.max_along_m
                                    : 0.0;
   auto consider = [&](uint32_t i) {
+    // cost >= distance: most segments of a scan are ruled out by their squared distance alone.
+    const Segment& s = segments_[i];
+    double px = xy.x - xy_[i].x, py = xy.y - xy_[i].y;
+    double t = std::clamp((px * s.dx + py * s.dy) * s.inv_len2, 0.0, 1.0);
+    double ex = px - t * s.dx, ey = py - t * s.dy;
+    if (ex * ex + ey * ey > best.cost * best.cost) return;
     double dist = 0;
     RoutePosition pos = Evaluate(i, xy, &dist);
     double cost =
@@ -242,6 +248,8 @@ RoutePosition Route::Project(LatLon p, const ProjectHint& hint) const {
     uint32_t first = SegmentAt(hint.min_along_m - kScanMarginM);
     uint32_t last = SegmentAt(hint.max_along_m + kScanMarginM);
     if (last - first < kMaxWindowScan) {
+      // The window's centre first: usually the answer, so the rest prune on distance alone.
+      consider(SegmentAt(std::clamp(centre_m, 0.0, length_m())));
       for (uint32_t i = first; i <= last; ++i) consider(i);
       // Segments before `first` end at or before min - margin, those after `last` start after
       // max + margin: each is at least the margin outside the window.
