@@ -1,5 +1,6 @@
 # The reporting link: wire format, handshake, roster, and the link end to end.
 add_library(convoy_test_support STATIC
+  support/gpsfake.h
   support/hub_harness.cc
   support/hub_harness.h
   support/tcp_proxy.cc
@@ -22,3 +23,5 @@ convoy_test(link_test hub/link_test.cc LIBS convoy_test_support)
 target_sources(convoy_test_support PRIVATE support/process.cc support/process.h)
 convoy_test(crash_test hub/crash_test.cc LIBS convoy_test_support)
 add_dependencies(crash_test convoy-hub convoy-sim)
+convoy_test(gpsd_to_hub_test hub/gpsd_to_hub_test.cc LIBS convoy_test_support)
+add_dependencies(gpsd_to_hub_test convoy-tracker)

@@ -49,12 +49,15 @@ int RunTracker(const TrackerOptions& options, LogFn log) {
   asio::co_spawn(
       io,
       [&]() -> asio::awaitable<void> {
-        int64_t last_spooled_ms = INT64_MIN;
+        std::optional<int64_t> last_spooled_ms;  // none yet
         while (!stopping) {
           std::optional<proto::Fix> fix = co_await (*source)->NextFix();
           if (!fix) break;
           // The report interval thins the receiver's rate; fixes without a time are always kept.
-          if (fix->time_ms != 0 && fix->time_ms - last_spooled_ms < interval_ms - 50) continue;
+          if (last_spooled_ms && fix->time_ms != 0 &&
+              fix->time_ms - *last_spooled_ms < interval_ms - 50) {
+            continue;
+          }
           last_spooled_ms = fix->time_ms;
           (*spool)->Append(*fix);
           uplink.NotifyNewFix();

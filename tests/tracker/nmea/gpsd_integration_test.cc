@@ -3,82 +3,24 @@
 // decoder finds in the same log. Skipped, saying why, when gpsd/gpsfake are not installed
 // (apt-get install gpsd gpsd-clients).
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "support/gpsfake.h"
 #include "tests/tracker/nmea/gpsd_chk.h"
 #include "tracker/nmea/decoder.h"
 #include "tracker/nmea/gpsd_source.h"
-
-extern char** environ;
 
 namespace convoy::tracker::nmea {
 namespace {
 
 constexpr int64_t kDayMs = 86'400'000;
 
-// gpsfake in its own process group, so that it and the gpsd it starts are ended together.
-class Gpsfake {
- public:
-  Gpsfake(const std::string& port, const std::string& log) {
-    // gpsd outlives gpsfake when gpsfake is killed: adopt such orphans so they can be reaped.
-    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    // -1: one pass; -P: gpsd's port; -s: the pty's speed; -c: 20 ms between sentences (gpsd
-    // drops a log fed faster than a serial line could carry it).
-    std::vector<std::string> args = {"gpsfake", "-1",    "-q", "-P",   port,
-                                     "-s",      "38400", "-c", "0.02", log};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid_, "gpsfake", &actions, &attr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-  ~Gpsfake() {
-    if (pid_ <= 0) return;
-    // gpsfake does not always honour SIGTERM once its gpsd is gone: give it a moment, then
-    // SIGKILL the group.
-    ::kill(-pid_, SIGTERM);
-    int status;
-    bool exited = false;
-    for (int i = 0; i < 20 && !exited; ++i) {
-      exited = ::waitpid(pid_, &status, WNOHANG) == pid_;
-      if (!exited) ::usleep(100'000);
-    }
-    if (!exited) {
-      ::kill(-pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-    }
-    ::kill(-pid_, SIGKILL);  // whatever is left of the group (its gpsd)
-    while (::waitpid(-pid_, &status, 0) > 0) {
-    }
-  }
-  bool started() const { return pid_ > 0; }
-
- private:
-  pid_t pid_ = -1;
-};
-
-bool Installed(const char* path) { return ::access(path, X_OK) == 0; }
-
 TEST(GpsdIntegrationTest, RealGpsdDeliversTheFixesOurDecoderFinds) {
-  if (!Installed("/usr/bin/gpsfake") || !Installed("/usr/sbin/gpsd")) {
+  if (!convoy::testing::GpsdInstalled()) {
     GTEST_SKIP() << "gpsd and gpsfake are not installed (apt-get install gpsd gpsd-clients)";
   }
   // A moving receiver: 67 one-second cycles of GGA, GSA, GSV, RMC and VTG.
@@ -109,7 +51,7 @@ TEST(GpsdIntegrationTest, RealGpsdDeliversTheFixesOurDecoderFinds) {
   GpsdSource source(
       io.get_executor(), {"127.0.0.1", port},
       [&](std::string_view line) { log_lines.emplace_back(line); }, timing);
-  Gpsfake gpsfake(port, log);
+  convoy::testing::Gpsfake gpsfake(port, log);
   ASSERT_TRUE(gpsfake.started());
 
   std::vector<proto::Fix> got;
