@@ -1,0 +1,342 @@
+// ConvoyModel: construction, legs, fixes and ticks. The rules are in rules.cc and gaps.cc, the
+// order in order.cc, alert bookkeeping in alerts.cc, the snapshot in snapshot.cc.
+#include "hub/model/convoy_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hub/model/car_state.h"
+#include "maps/route.h"
+
+namespace convoy::hub {
+namespace {
+
+constexpr int64_t kTickMs = 1000;
+// Follow the lead: the convoy has left once the lead's track is this long.
+constexpr double kFollowDepartM = 100.0;
+
+// Geodesic: only for cars near a rally point or converging on the meeting point (~1 us).
+double DistanceM(const maps::LatLon& a, const maps::LatLon& b) {
+  return maps::GeodesicDistanceM(a, b);
+}
+
+}  // namespace
+
+double ConvoyModel::Car::HeadingDiff() const {
+  if (std::isnan(course_deg) || !projected) return kNaN;
+  double d = std::fmod(course_deg - route_heading_deg, 360.0);
+  if (d <= -180) d += 360;
+  if (d > 180) d -= 360;
+  return d;
+}
+
+ConvoyModel::ConvoyModel(std::vector<ModelCar> cars, ModelPlan plan, Thresholds thresholds)
+    : plan_(std::move(plan)), t_(thresholds) {
+  if (plan_.legs.empty()) plan_ = ModelPlan::FollowTheLead();
+  cars_.resize(cars.size());
+  for (size_t i = 0; i < cars.size(); ++i) {
+    Car& c = cars_[i];
+    c.info = std::move(cars[i]);
+    if (c.info.role == proto::CarRole::kLead && lead_ < 0) {
+      lead_ = static_cast<int>(i);
+      c.is_lead = true;
+    }
+    if (c.info.role == proto::CarRole::kSweep && sweep_ < 0) {
+      sweep_ = static_cast<int>(i);
+      c.is_sweep = true;
+    }
+  }
+  StartLeg(0, 0);
+}
+
+ConvoyModel::~ConvoyModel() = default;
+ConvoyModel::ConvoyModel(ConvoyModel&&) noexcept = default;
+ConvoyModel& ConvoyModel::operator=(ConvoyModel&&) noexcept = default;
+
+size_t ConvoyModel::num_cars() const { return cars_.size(); }
+
+const maps::Route* ConvoyModel::route() const {
+  if (leg().route) return leg().route.get();
+  return builder_ ? builder_->route() : nullptr;
+}
+
+int ConvoyModel::MeetingRally() const {
+  const auto& r = leg().rallies;
+  if (r.size() >= 2) return 0;
+  if (r.size() == 1 && route() != nullptr && r[0].along_m < route()->length_m() / 2) return 0;
+  return -1;
+}
+
+int ConvoyModel::FinalRally() const {
+  const auto& r = leg().rallies;
+  if (r.size() >= 2) return static_cast<int>(r.size()) - 1;
+  if (r.size() == 1 && MeetingRally() < 0) return 0;
+  return -1;
+}
+
+int64_t ConvoyModel::Now(int64_t now_ms) {
+  now_ms_ = std::max(now_ms_, now_ms);
+  return now_ms_;
+}
+
+void ConvoyModel::StartLeg(size_t k, int64_t now_ms) {
+  for (Car& c : cars_) ClearCarAlerts(c, now_ms, "leg ended");
+  while (!groups_.empty()) CloseGroup(groups_.back().alert_id, now_ms, "leg ended");
+  leg_ = k;
+  ++route_version_;
+  builder_.reset();
+  if (!leg().route) builder_ = std::make_unique<maps::RouteBuilder>();
+  departed_ = leg().route != nullptr && MeetingRally() < 0;
+  const size_t n = cars_.size();
+  arrived_ms_.assign(leg().rallies.size(), std::vector<int64_t>(n, 0));
+  arrival_order_.assign(leg().rallies.size(), {});
+  order_.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    Car& old = cars_[i];
+    Car c;
+    c.info = std::move(old.info);
+    c.is_lead = old.is_lead;
+    c.is_sweep = old.is_sweep;
+    c.has_fix = old.has_fix;
+    c.fix_ms = old.fix_ms;
+    c.pos = old.pos;
+    c.speed_mps = old.speed_mps;
+    c.course_deg = old.course_deg;
+    c.speed_ema_mps = old.speed_ema_mps;
+    c.sos_alert = old.sos_alert;
+    old = std::move(c);
+  }
+  ++stats_.legs_started;
+  // Cars already where the new leg begins (parked at the hotel overnight) check in at once.
+  for (uint32_t i = 0; i < n; ++i) {
+    Car& c = cars_[i];
+    if (!c.has_fix) continue;
+    Project(c, 0);
+    UpdateRallies(i, c, now_ms, 0);
+    if (c.phase == Phase::kNotStarted) TryJoin(i, c, now_ms);
+  }
+}
+
+void ConvoyModel::MaybeAdvanceLeg(int64_t now_ms) {
+  while (leg_ + 1 < plan_.legs.size()) {
+    const ModelLeg& next = plan_.legs[leg_ + 1];
+    if (next.starts_ms) {
+      if (now_ms < *next.starts_ms) return;
+    } else {
+      bool any_arrived = false;
+      for (const Car& c : cars_) {
+        if (c.phase == Phase::kActive) return;
+        any_arrived = any_arrived || c.phase == Phase::kArrived;
+      }
+      if (!any_arrived) return;
+    }
+    StartLeg(leg_ + 1, now_ms);
+  }
+}
+
+void ConvoyModel::Project(Car& c, double dt_s) {
+  const maps::Route* r = route();
+  if (r == nullptr) {
+    c.projected = false;
+    return;
+  }
+  maps::RoutePosition rp;
+  if (c.projected && c.route_version == route_version_) {
+    maps::ProjectHint hint = maps::ProjectHint::AfterTravel(
+        c.along_m, maps::Seconds::S(dt_s), maps::MetersPerSecond::Mps(kMaxSpeedMps),
+        maps::Meters::M(kHintSlackM));
+    if (!std::isnan(c.course_deg)) hint = hint.WithCourse(c.course_deg);
+    rp = r->Project(c.pos, hint);
+  } else {
+    rp = r->Project(c.pos);
+  }
+  c.projected = true;
+  c.route_version = route_version_;
+  c.along_m = rp.along_m;
+  c.offset_m = rp.offset_m;
+  c.route_heading_deg = rp.heading_deg;
+  // Following the lead, a car ahead of the lead's track projects onto its end: it is not off
+  // the route, the route is not there yet.
+  c.beyond_end = !leg().route && !c.is_lead && rp.along_m >= r->length_m() - 0.01;
+}
+
+void ConvoyModel::UpdateRallies(uint32_t i, Car& c, int64_t now_ms, double dt_s) {
+  c.near_rally = -1;
+  const auto& rallies = leg().rallies;
+  if (c.projected) {
+    for (size_t k = 0; k < rallies.size(); ++k) {
+      const maps::RallyPoint& r = rallies[k];
+      if (std::fabs(c.along_m - r.along_m) > r.radius_m + kRallyAlongSlackM) continue;
+      if (DistanceM(c.pos, r.position) > r.radius_m) continue;
+      c.near_rally = static_cast<int>(k);
+      break;
+    }
+  }
+  if (c.near_rally >= 0) {
+    auto k = static_cast<size_t>(c.near_rally);
+    if (arrived_ms_[k][i] == 0) {
+      arrived_ms_[k][i] = std::max<int64_t>(now_ms, 1);
+      arrival_order_[k].push_back(i);
+    }
+    if (c.near_rally == FinalRally() && c.phase != Phase::kArrived) Arrive(i, now_ms);
+  }
+  const int m = MeetingRally();
+  if (c.phase == Phase::kNotStarted && m >= 0) {
+    double d = DistanceM(c.pos, rallies[static_cast<size_t>(m)].position);
+    if (c.has_meet && dt_s > 0) {
+      double rate = (c.meet_distance_m - d) / dt_s;
+      c.approach_mps = c.has_approach ? c.approach_mps + (rate - c.approach_mps) *
+                                                             (dt_s / (kApproachTauS + dt_s))
+                                      : rate;
+      c.has_approach = true;
+    }
+    c.meet_distance_m = d;
+    c.has_meet = true;
+  }
+}
+
+void ConvoyModel::TryJoin(uint32_t i, Car& c, int64_t now_ms) {
+  if (!c.projected) return;
+  const int m = MeetingRally();
+  if (m >= 0 && c.near_rally == m) {
+    Join(i, now_ms);
+    return;
+  }
+  if (!departed_) return;
+  // Joining on the road: on the route, driving along it, past the meeting point.
+  const double hd = c.HeadingDiff();
+  bool on = std::fabs(c.offset_m) <= t_.off_route_clear_m && !c.beyond_end && !std::isnan(hd) &&
+            std::fabs(hd) < 90;
+  if (m >= 0) {
+    const maps::RallyPoint& r = leg().rallies[static_cast<size_t>(m)];
+    on = on && c.along_m >= r.along_m - r.radius_m;
+  }
+  if (!on) {
+    c.join_since_ms = kNever;
+    return;
+  }
+  if (c.join_since_ms == kNever) c.join_since_ms = now_ms;
+  if (now_ms - c.join_since_ms >= Ms(t_.join_sustain_s)) Join(i, now_ms);
+}
+
+void ConvoyModel::Join(uint32_t i, int64_t now_ms) {
+  Car& c = cars_[i];
+  c.phase = Phase::kActive;
+  c.join_since_ms = kNever;
+  c.eff_along_m = c.along_m;
+  c.estimated = false;
+  c.lost = false;
+  InsertInOrder(i);
+}
+
+void ConvoyModel::Arrive(uint32_t i, int64_t now_ms) {
+  Car& c = cars_[i];
+  c.phase = Phase::kArrived;
+  RemoveFromOrder(i, now_ms);
+  ClearCarAlerts(c, now_ms, "");
+}
+
+ConvoyModel::FixResult ConvoyModel::OnFix(size_t car, const proto::Fix& fix, int64_t now_ms) {
+  if (car >= cars_.size()) {
+    ++stats_.unknown_car;
+    return FixResult::kUnknownCar;
+  }
+  const int64_t now = Now(now_ms);
+  if (leg_ + 1 < plan_.legs.size() && plan_.legs[leg_ + 1].starts_ms) MaybeAdvanceLeg(now);
+  const auto i = static_cast<uint32_t>(car);
+  Car& c = cars_[i];
+  if (c.has_fix && fix.time_ms <= c.fix_ms) {
+    ++stats_.late_fixes;
+    return FixResult::kLate;
+  }
+  Result<maps::LatLon> p = maps::LatLon::FromFix(fix);
+  if (!p.ok()) {
+    ++stats_.bad_position;
+    return FixResult::kBadPosition;
+  }
+  ++stats_.fixes;
+  const double dt_s = c.has_fix ? static_cast<double>(fix.time_ms - c.fix_ms) / 1000.0 : 0.0;
+  const double speed = fix.speed_mps();
+  c.speed_ema_mps = c.has_fix
+                        ? c.speed_ema_mps + (speed - c.speed_ema_mps) * (dt_s / (kSpeedTauS + dt_s))
+                        : speed;
+  c.has_fix = true;
+  c.fix_ms = fix.time_ms;
+  c.pos = *p;
+  c.speed_mps = speed;
+  c.course_deg = speed >= kCourseMinSpeedMps ? fix.course_deg() : kNaN;
+  if (builder_ && c.is_lead && speed >= kCourseMinSpeedMps) {
+    builder_->Append(*p);
+    if (!departed_ && route() != nullptr && route()->length_m() >= kFollowDepartM) {
+      departed_ = true;
+    }
+  }
+  Project(c, dt_s);
+  UpdateRallies(i, c, now, dt_s);
+  if (c.dark_alert != 0 && now - c.fix_ms <= Ms(t_.dark_after_s)) {
+    ClearAlert(c.dark_alert, now);
+    c.recovery_until_ms = now + Ms(t_.recovery_s);
+  }
+  if (c.phase == Phase::kNotStarted) TryJoin(i, c, now);
+  if (c.phase != Phase::kActive || !c.projected) return FixResult::kApplied;
+
+  c.eff_along_m = c.along_m;
+  c.estimated = false;
+  c.lost = false;
+  if (c.order_pos == kNoOrder) {
+    InsertInOrder(i);
+  } else {
+    Reposition(i);
+  }
+  if (!departed_) {
+    const int m = MeetingRally();
+    if (m >= 0) {
+      const maps::RallyPoint& r = leg().rallies[static_cast<size_t>(m)];
+      departed_ = c.eff_along_m > r.along_m + r.radius_m + kRallyAlongSlackM &&
+                  c.speed_mps >= t_.moving_speed_mps;
+    }
+  }
+  CarRules(i, c, now);
+  const size_t pos = c.order_pos;
+  EvaluateGapAt(pos, now);
+  EvaluateGapAt(pos + 1, now);
+  EvaluateBehindSweep(i, now);
+  return FixResult::kApplied;
+}
+
+void ConvoyModel::Tick(int64_t now_ms) {
+  const int64_t now = Now(now_ms);
+  if (next_tick_ms_ != INT64_MIN && now < next_tick_ms_) return;
+  next_tick_ms_ = (now / kTickMs + 1) * kTickMs;
+  ++stats_.ticks;
+  MaybeAdvanceLeg(now);
+
+  scratch_.clear();
+  for (uint32_t i : order_) {
+    const Car& c = cars_[i];
+    if (c.Fresh(now) && c.near_rally < 0) scratch_.push_back(c.speed_ema_mps);
+  }
+  if (scratch_.empty()) {
+    convoy_speed_mps_ = 0;
+  } else {
+    auto mid = scratch_.begin() + static_cast<std::ptrdiff_t>(scratch_.size() / 2);
+    std::nth_element(scratch_.begin(), mid, scratch_.end());
+    convoy_speed_mps_ = *mid;
+  }
+  convoy_moving_ = convoy_speed_mps_ > t_.moving_speed_mps;
+
+  DarkRules(now);
+  RepairOrder();
+  for (size_t pos = 0; pos < order_.size(); ++pos) EvaluateGapAt(pos, now);
+  for (size_t pos = 0; pos < order_.size(); ++pos) EvaluateBehindSweep(order_[pos], now);
+}
+
+void ConvoyModel::AdvanceTo(int64_t now_ms) {
+  if (next_tick_ms_ == INT64_MIN) {
+    Tick(now_ms);
+    return;
+  }
+  while (next_tick_ms_ <= now_ms) Tick(next_tick_ms_);
+}
+
+}  // namespace convoy::hub
