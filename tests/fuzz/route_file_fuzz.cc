@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -14,18 +13,26 @@
 
 namespace {
 
+// A scratch directory for the fuzzed files, removed when the fuzzer exits.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    path_ = (std::filesystem::temp_directory_path() / "convoy-route-fuzz-XXXXXX").string();
+    if (::mkdtemp(path_.data()) == nullptr) __builtin_trap();
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
 const std::string& FuzzDir() {
-  static const std::string dir = [] {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "convoy-route-fuzz-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) __builtin_trap();
-    std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(FuzzDir(), ec);
-    });
-    return pattern;
-  }();
-  return dir;
+  static const ScratchDir dir;
+  return dir.path();
 }
 
 }  // namespace
