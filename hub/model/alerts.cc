@@ -42,7 +42,7 @@ void ConvoyModel::ClearCarAlerts(Car& c, int64_t now_ms, std::string_view by) {
   ClearAlert(c.dark_alert, now_ms, by);
   ClearAlert(c.behind_sweep_alert, now_ms, by);
   c.off_since_ms = c.back_since_ms = c.stop_since_ms = c.move_since_ms = kNever;
-  c.behind_since_ms = c.gap_over_since_ms = kNever;
+  c.behind_since_ms = c.gap_behind_since_ms = kNever;
 }
 
 const Alert* ConvoyModel::FindAlert(uint64_t id) const {

@@ -25,8 +25,8 @@ inline constexpr int64_t kDeadReckonAfterMs = 5'000;
 // A rally point's zone along the route: its radius plus this (a car park beside the road
 // projects near the rally's along_m).
 inline constexpr double kRallyAlongSlackM = 100.0;
-// Window slack for the projection hint (GPS noise either way), metres.
-inline constexpr double kHintSlackM = 50.0;
+// Window slack for the projection hint: the GPS error of two fixes, either way, metres.
+inline constexpr double kHintSlackM = 30.0;
 // Fastest a convoy car drives, for the projection hint.
 inline constexpr double kMaxSpeedMps = 60.0;
 
@@ -66,7 +66,11 @@ struct ConvoyModel::Car {
   int64_t off_since_ms = kNever, back_since_ms = kNever;
   int64_t stop_since_ms = kNever, move_since_ms = kNever;
   int64_t behind_since_ms = kNever;
-  int64_t gap_over_since_ms = kNever;
+  // The gap behind this car has been over the raise thresholds since then, with gap_follower
+  // the car behind it. Kept on the car ahead: the cars behind a gap swap places in GPS noise
+  // (a slow car and the sweep right behind it), the car ahead of the gap does not.
+  int64_t gap_behind_since_ms = kNever;
+  uint32_t gap_follower = kNoOrder;
   int64_t recovery_until_ms = std::numeric_limits<int64_t>::min();
 
   // Open alerts, 0 = none. gap_alert: the STRAGGLER / SPLIT whose group holds the car.

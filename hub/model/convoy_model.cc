@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "hub/model/car_state.h"
 #include "maps/route.h"
@@ -14,6 +15,20 @@ namespace {
 constexpr int64_t kTickMs = 1000;
 // Follow the lead: the convoy has left once the lead's track is this long.
 constexpr double kFollowDepartM = 100.0;
+
+// Bounds of the projection hint after a long silence (Project).
+constexpr double kLongSilenceS = 10.0;
+constexpr double kDetourFactor = 4.0;
+constexpr double kBendFactor = 1.25;
+
+// Metres on a local flat approximation: cheap, good to 0.5 % over tens of km.
+double FlatDistanceM(const maps::LatLon& a, const maps::LatLon& b) {
+  constexpr double kMetresPerDegree = 111'195.08;
+  const double mid = (a.lat_deg() + b.lat_deg()) / 2 * 0.017453292519943295;
+  const double east = (b.lon_deg() - a.lon_deg()) * kMetresPerDegree * std::cos(mid);
+  const double north = (b.lat_deg() - a.lat_deg()) * kMetresPerDegree;
+  return std::sqrt(east * east + north * north);
+}
 
 // Geodesic: only for cars near a rally point or converging on the meeting point (~1 us).
 double DistanceM(const maps::LatLon& a, const maps::LatLon& b) {
@@ -111,7 +126,7 @@ void ConvoyModel::StartLeg(size_t k, int64_t now_ms) {
   for (uint32_t i = 0; i < n; ++i) {
     Car& c = cars_[i];
     if (!c.has_fix) continue;
-    Project(c, 0);
+    Project(c, 0, c.pos);
     UpdateRallies(i, c, now_ms, 0);
     if (c.phase == Phase::kNotStarted) TryJoin(i, c, now_ms);
   }
@@ -134,7 +149,7 @@ void ConvoyModel::MaybeAdvanceLeg(int64_t now_ms) {
   }
 }
 
-void ConvoyModel::Project(Car& c, double dt_s) {
+void ConvoyModel::Project(Car& c, double dt_s, const maps::LatLon& prev_pos) {
   const maps::Route* r = route();
   if (r == nullptr) {
     c.projected = false;
@@ -142,13 +157,28 @@ void ConvoyModel::Project(Car& c, double dt_s) {
   }
   maps::RoutePosition rp;
   if (c.projected && c.route_version == route_version_) {
-    maps::ProjectHint hint = maps::ProjectHint::AfterTravel(
-        c.along_m, maps::Seconds::S(dt_s), maps::MetersPerSecond::Mps(kMaxSpeedMps),
-        maps::Meters::M(kHintSlackM));
+    // How far along the road the car can have gone: the straight line it moved, somewhat more
+    // where the road bends, never more than the fastest car. A tight window keeps a car on its
+    // own carriageway and keeps the scan short. After a night parked the time alone would allow
+    // any distance, and a switchback nearer than the road the car stands on would win; a road
+    // winds, but rarely to more than kDetourFactor times the straight line.
+    const double detour = dt_s > kLongSilenceS ? kDetourFactor : kBendFactor;
+    const double travel_m = std::min(kMaxSpeedMps * dt_s, detour * FlatDistanceM(prev_pos, c.pos));
+    maps::ProjectHint hint = maps::ProjectHint::Near(c.along_m, travel_m + kHintSlackM);
     if (!std::isnan(c.course_deg)) hint = hint.WithCourse(c.course_deg);
     rp = r->Project(c.pos, hint);
+  } else if (const int m = MeetingRally(); m >= 0 && c.phase == Phase::kNotStarted && !departed_) {
+    // Before departure a car is expected at the meeting point: where a road winds back past
+    // it (a switchback, or an out-and-back leg that starts and ends there) the place near the
+    // meeting point is the right one.
+    const maps::RallyPoint& rally = leg().rallies[static_cast<size_t>(m)];
+    rp = r->Project(c.pos,
+                    maps::ProjectHint::Near(rally.along_m, rally.radius_m + kRallyAlongSlackM));
   } else {
-    rp = r->Project(c.pos);
+    // No idea where it is: the nearest place, and of two carriageways the one it drives along.
+    maps::ProjectHint any = maps::ProjectHint::AtOrAfter(-std::numeric_limits<double>::infinity());
+    if (!std::isnan(c.course_deg)) any = any.WithCourse(c.course_deg);
+    rp = r->Project(c.pos, any);
   }
   c.projected = true;
   c.route_version = route_version_;
@@ -260,6 +290,7 @@ ConvoyModel::FixResult ConvoyModel::OnFix(size_t car, const proto::Fix& fix, int
   c.speed_ema_mps = c.has_fix
                         ? c.speed_ema_mps + (speed - c.speed_ema_mps) * (dt_s / (kSpeedTauS + dt_s))
                         : speed;
+  const maps::LatLon prev_pos = c.pos;
   c.has_fix = true;
   c.fix_ms = fix.time_ms;
   c.pos = *p;
@@ -271,7 +302,7 @@ ConvoyModel::FixResult ConvoyModel::OnFix(size_t car, const proto::Fix& fix, int
       departed_ = true;
     }
   }
-  Project(c, dt_s);
+  Project(c, dt_s, prev_pos);
   UpdateRallies(i, c, now, dt_s);
   if (c.dark_alert != 0 && now - c.fix_ms <= Ms(t_.dark_after_s)) {
     ClearAlert(c.dark_alert, now);

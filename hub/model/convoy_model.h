@@ -120,7 +120,7 @@ class ConvoyModel {
   void StartLeg(size_t leg, int64_t now_ms);
   void MaybeAdvanceLeg(int64_t now_ms);
   int64_t Now(int64_t now_ms);
-  void Project(Car& c, double dt_s);
+  void Project(Car& c, double dt_s, const maps::LatLon& prev_pos);
   void UpdateRallies(uint32_t i, Car& c, int64_t now_ms, double dt_s);
   void TryJoin(uint32_t i, Car& c, int64_t now_ms);
   void Join(uint32_t i, int64_t now_ms);

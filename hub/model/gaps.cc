@@ -42,12 +42,11 @@ void ConvoyModel::EvaluateGapAt(size_t pos, int64_t now_ms) {
   Car& x = cars_[order_[pos]];
   if (pos == 0) {
     x.gap_ahead_m = x.gap_ahead_s = kNaN;
-    x.gap_over_since_ms = kNever;
     // Nobody ahead any more (they arrived): the gap is gone.
     if (x.gap_alert != 0) LeaveGroup(pos, now_ms);
     return;
   }
-  const Car& a = cars_[order_[pos - 1]];
+  Car& a = cars_[order_[pos - 1]];
   const Gap g = GapBetween(a, x);
   x.gap_ahead_m = g.m;
   x.gap_ahead_s = g.s;
@@ -59,16 +58,24 @@ void ConvoyModel::EvaluateGapAt(size_t pos, int64_t now_ms) {
   const bool over = g.m > std::min(t_.straggler_gap_m, t_.split_gap_m) &&
                     g.s > std::min(t_.straggler_gap_s, t_.split_gap_s);
   if (!over || !GapEligible(a, x, now_ms)) {
-    x.gap_over_since_ms = kNever;
+    a.gap_behind_since_ms = kNever;
     return;
   }
-  if (x.gap_over_since_ms == kNever) x.gap_over_since_ms = now_ms;
-  if (now_ms - x.gap_over_since_ms >= Ms(t_.straggler_sustain_s)) RaiseGap(pos, now_ms);
+  const uint32_t xi = order_[pos];
+  if (a.gap_behind_since_ms != kNever && a.gap_follower != xi) {
+    // Another car now heads the gap: the same gap if the old head is right behind it.
+    const bool swapped = pos + 1 < order_.size() && order_[pos + 1] == a.gap_follower;
+    if (!swapped) a.gap_behind_since_ms = kNever;
+  }
+  if (a.gap_behind_since_ms == kNever) a.gap_behind_since_ms = now_ms;
+  a.gap_follower = xi;
+  if (now_ms - a.gap_behind_since_ms >= Ms(t_.straggler_sustain_s)) RaiseGap(pos, now_ms);
 }
 
 void ConvoyModel::RaiseGap(size_t pos, int64_t now_ms) {
   const uint32_t xi = order_[pos];
   Car& x = cars_[xi];
+  Car& ahead = cars_[order_[pos - 1]];
   const double raise_m = std::min(t_.straggler_gap_m, t_.split_gap_m);
   const double raise_s = std::min(t_.straggler_gap_s, t_.split_gap_s);
   GapGroup group;
@@ -84,26 +91,32 @@ void ConvoyModel::RaiseGap(size_t pos, int64_t now_ms) {
     group.members.push_back(yi);
     if (!y.is_sweep) ++counted;
   }
+  // A STRAGGLER names the one car that counts (the sweep may head the gap in GPS noise).
+  uint32_t named = xi;
+  for (uint32_t m : group.members) {
+    if (!cars_[m].is_sweep) {
+      named = m;
+      break;
+    }
+  }
   const AlertKind kind = counted >= 2 ? AlertKind::kSplit : AlertKind::kStraggler;
   const double gap_m = x.gap_ahead_m, gap_s = x.gap_ahead_s;
   if (kind == AlertKind::kSplit && !(gap_m > t_.split_gap_m && gap_s > t_.split_gap_s)) return;
   if (kind == AlertKind::kStraggler) {
     if (!(gap_m > t_.straggler_gap_m && gap_s > t_.straggler_gap_s)) return;
     // One car standing still behind a gap is a STOPPED matter (or a red light for one car).
-    if (x.speed_mps < t_.stopped_speed_mps) return;
+    if (cars_[named].speed_mps < t_.stopped_speed_mps) return;
   }
-  Alert a = BaseAlert(kind, xi, now_ms);
+  Alert a = BaseAlert(kind, kind == AlertKind::kSplit ? xi : named, now_ms);
   a.gap_m = gap_m;
   a.gap_s = gap_s;
-  a.duration_s = static_cast<double>(now_ms - x.gap_over_since_ms) / 1000.0;
+  a.duration_s = static_cast<double>(now_ms - ahead.gap_behind_since_ms) / 1000.0;
   if (kind == AlertKind::kSplit) a.cars = group.members;
   group.sweep_counts = counted == 0;
   group.counted = counted > 0 ? counted : static_cast<int>(group.members.size());
   group.alert_id = Raise(std::move(a));
-  for (uint32_t m : group.members) {
-    cars_[m].gap_alert = group.alert_id;
-    cars_[m].gap_over_since_ms = kNever;
-  }
+  ahead.gap_behind_since_ms = kNever;
+  for (uint32_t m : group.members) cars_[m].gap_alert = group.alert_id;
   groups_.push_back(std::move(group));
 }
 
@@ -132,7 +145,6 @@ void ConvoyModel::LeaveGroup(size_t pos, int64_t now_ms) {
   while (true) {
     Car& y = cars_[order_[pos]];
     y.gap_alert = 0;
-    y.gap_over_since_ms = kNever;
     if (g == nullptr) return;
     if (!y.is_sweep || g->sweep_counts) --g->counted;
     if (g->counted <= 0) {
