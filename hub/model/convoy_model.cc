@@ -20,6 +20,20 @@ constexpr double kFollowDepartM = 100.0;
 constexpr double kLongSilenceS = 10.0;
 constexpr double kDetourFactor = 4.0;
 constexpr double kBendFactor = 1.25;
+// Following the lead: a stop of the lead this long is a planned stop (a rally point) of that
+// radius.
+constexpr double kLeadStopS = 120.0;
+constexpr double kFollowStopRadiusM = 300.0;
+// Following the lead, a car joins on the lead's track within this distance behind the lead.
+constexpr double kFollowJoinM = 2000.0;
+// How far along a car against the route may be moved to a part of it going its way.
+constexpr double kTurnaroundJumpM = 500.0;
+
+// Smallest angle between two directions, [0, 180].
+double AngleBetween(double a_deg, double b_deg) {
+  double d = std::fabs(std::fmod(a_deg - b_deg, 360.0));
+  return d > 180 ? 360 - d : d;
+}
 
 // Metres on a local flat approximation: cheap, good to 0.5 % over tens of km.
 double FlatDistanceM(const maps::LatLon& a, const maps::LatLon& b) {
@@ -76,6 +90,7 @@ const maps::Route* ConvoyModel::route() const {
 }
 
 int ConvoyModel::MeetingRally() const {
+  if (!leg().route) return -1;
   const auto& r = leg().rallies;
   if (r.size() >= 2) return 0;
   if (r.size() == 1 && route() != nullptr && r[0].along_m < route()->length_m() / 2) return 0;
@@ -83,6 +98,7 @@ int ConvoyModel::MeetingRally() const {
 }
 
 int ConvoyModel::FinalRally() const {
+  if (!leg().route) return -1;
   const auto& r = leg().rallies;
   if (r.size() >= 2) return static_cast<int>(r.size()) - 1;
   if (r.size() == 1 && MeetingRally() < 0) return 0;
@@ -100,11 +116,13 @@ void ConvoyModel::StartLeg(size_t k, int64_t now_ms) {
   leg_ = k;
   ++route_version_;
   builder_.reset();
+  stops_.clear();
+  lead_stopped_since_ms_ = INT64_MIN;
   if (!leg().route) builder_ = std::make_unique<maps::RouteBuilder>();
   departed_ = leg().route != nullptr && MeetingRally() < 0;
   const size_t n = cars_.size();
-  arrived_ms_.assign(leg().rallies.size(), std::vector<int64_t>(n, 0));
-  arrival_order_.assign(leg().rallies.size(), {});
+  arrived_ms_.assign(rallies().size(), std::vector<int64_t>(n, 0));
+  arrival_order_.assign(rallies().size(), {});
   order_.clear();
   for (uint32_t i = 0; i < n; ++i) {
     Car& old = cars_[i];
@@ -167,6 +185,20 @@ void ConvoyModel::Project(Car& c, double dt_s, const maps::LatLon& prev_pos) {
     maps::ProjectHint hint = maps::ProjectHint::Near(c.along_m, travel_m + kHintSlackM);
     if (!std::isnan(c.course_deg)) hint = hint.WithCourse(c.course_deg);
     rp = r->Project(c.pos, hint);
+    if (!std::isnan(c.course_deg) && AngleBetween(c.course_deg, rp.heading_deg) > 150) {
+      // Against the route where it held the car. Where a part of the route going the car's
+      // way is as near and close by along it (an out-and-back road whose two halves are one
+      // line, joined by a turning place the hint does not reach), the car is on that part;
+      // otherwise it is driving the wrong way.
+      maps::ProjectHint any = maps::ProjectHint::AtOrAfter(-std::numeric_limits<double>::infinity())
+                                  .WithCourse(c.course_deg);
+      maps::RoutePosition alt = r->Project(c.pos, any);
+      if (AngleBetween(c.course_deg, alt.heading_deg) < 90 &&
+          std::fabs(alt.offset_m) <= std::fabs(rp.offset_m) + kHintSlackM &&
+          std::fabs(alt.along_m - rp.along_m) <= kTurnaroundJumpM) {
+        rp = alt;
+      }
+    }
   } else if (const int m = MeetingRally(); m >= 0 && c.phase == Phase::kNotStarted && !departed_) {
     // Before departure a car is expected at the meeting point: where a road winds back past
     // it (a switchback, or an out-and-back leg that starts and ends there) the place near the
@@ -192,10 +224,10 @@ void ConvoyModel::Project(Car& c, double dt_s, const maps::LatLon& prev_pos) {
 
 void ConvoyModel::UpdateRallies(uint32_t i, Car& c, int64_t now_ms, double dt_s) {
   c.near_rally = -1;
-  const auto& rallies = leg().rallies;
+  const auto& stops = rallies();
   if (c.projected) {
-    for (size_t k = 0; k < rallies.size(); ++k) {
-      const maps::RallyPoint& r = rallies[k];
+    for (size_t k = 0; k < stops.size(); ++k) {
+      const maps::RallyPoint& r = stops[k];
       if (std::fabs(c.along_m - r.along_m) > r.radius_m + kRallyAlongSlackM) continue;
       if (DistanceM(c.pos, r.position) > r.radius_m) continue;
       c.near_rally = static_cast<int>(k);
@@ -212,7 +244,7 @@ void ConvoyModel::UpdateRallies(uint32_t i, Car& c, int64_t now_ms, double dt_s)
   }
   const int m = MeetingRally();
   if (c.phase == Phase::kNotStarted && m >= 0) {
-    double d = DistanceM(c.pos, rallies[static_cast<size_t>(m)].position);
+    double d = DistanceM(c.pos, stops[static_cast<size_t>(m)].position);
     if (c.has_meet && dt_s > 0) {
       double rate = (c.meet_distance_m - d) / dt_s;
       c.approach_mps = c.has_approach ? c.approach_mps + (rate - c.approach_mps) *
@@ -225,6 +257,33 @@ void ConvoyModel::UpdateRallies(uint32_t i, Car& c, int64_t now_ms, double dt_s)
   }
 }
 
+void ConvoyModel::NoteLeadStop(Car& lead, int64_t now_ms) {
+  if (lead.speed_mps >= t_.stopped_speed_mps || !lead.projected) {
+    lead_stopped_since_ms_ = INT64_MIN;
+    return;
+  }
+  if (lead_stopped_since_ms_ == INT64_MIN) lead_stopped_since_ms_ = now_ms;
+  if (lead.near_rally >= 0 || now_ms - lead_stopped_since_ms_ < Ms(kLeadStopS)) return;
+  maps::RallyPoint stop;
+  stop.name = "Stop " + std::to_string(stops_.size() + 1);
+  stop.kind = "stop";
+  stop.position = lead.pos;
+  stop.along_m = lead.along_m;
+  stop.radius_m = kFollowStopRadiusM;
+  stops_.push_back(std::move(stop));
+  arrived_ms_.emplace_back(cars_.size(), 0);
+  arrival_order_.emplace_back();
+  // The cars already there (the lead, those parked around it) have arrived, and join.
+  for (uint32_t i = 0; i < cars_.size(); ++i) {
+    Car& c = cars_[i];
+    if (c.has_fix && c.near_rally < 0) UpdateRallies(i, c, now_ms, 0);
+  }
+  for (uint32_t i = 0; i < cars_.size(); ++i) {
+    Car& c = cars_[i];
+    if (c.has_fix && c.phase == Phase::kNotStarted) TryJoin(i, c, now_ms);
+  }
+}
+
 void ConvoyModel::TryJoin(uint32_t i, Car& c, int64_t now_ms) {
   if (!c.projected) return;
   const int m = MeetingRally();
@@ -232,7 +291,19 @@ void ConvoyModel::TryJoin(uint32_t i, Car& c, int64_t now_ms) {
     Join(i, now_ms);
     return;
   }
+  const Car* lead = lead_ >= 0 ? &cars_[static_cast<size_t>(lead_)] : nullptr;
+  if (builder_ && lead != nullptr && c.near_rally >= 0 && lead->near_rally == c.near_rally) {
+    Join(i, now_ms);  // following the lead: parked where it stopped
+    return;
+  }
   if (!departed_) return;
+  // Following the lead, on its track only close behind it: a car on the same road an hour
+  // earlier or later is on its own way, not in the convoy.
+  if (builder_ && !c.is_lead &&
+      (lead == nullptr || !lead->projected || lead->along_m - c.along_m > kFollowJoinM)) {
+    c.join_since_ms = kNever;
+    return;
+  }
   // Joining on the road: on the route, driving along it, past the meeting point.
   const double hd = c.HeadingDiff();
   bool on = std::fabs(c.offset_m) <= t_.off_route_clear_m && !c.beyond_end && !std::isnan(hd) &&
@@ -304,6 +375,7 @@ ConvoyModel::FixResult ConvoyModel::OnFix(size_t car, const proto::Fix& fix, int
   }
   Project(c, dt_s, prev_pos);
   UpdateRallies(i, c, now, dt_s);
+  if (builder_ && c.is_lead) NoteLeadStop(c, now);
   if (c.dark_alert != 0 && now - c.fix_ms <= Ms(t_.dark_after_s)) {
     ClearAlert(c.dark_alert, now);
     c.recovery_until_ms = now + Ms(t_.recovery_s);

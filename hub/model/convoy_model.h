@@ -117,6 +117,11 @@ class ConvoyModel {
   // Legs and routes (convoy_model.cc).
   const maps::Route* route() const;
   const ModelLeg& leg() const { return plan_.legs[leg_]; }
+  // The current leg's rally points; following the lead, the stops it has made.
+  const std::vector<maps::RallyPoint>& rallies() const {
+    return leg().route ? leg().rallies : stops_;
+  }
+  void NoteLeadStop(Car& lead, int64_t now_ms);
   void StartLeg(size_t leg, int64_t now_ms);
   void MaybeAdvanceLeg(int64_t now_ms);
   int64_t Now(int64_t now_ms);
@@ -164,7 +169,11 @@ class ConvoyModel {
   int lead_ = -1, sweep_ = -1;  // roster indices, -1 when none
   size_t leg_ = 0;
   std::unique_ptr<maps::RouteBuilder> builder_;  // follow-the-lead legs
-  uint64_t route_version_ = 0;                   // bumped when the projection base changes
+  // Following the lead: where it stopped for kLeadStopS or longer (lunch, the hotel), kept as
+  // rally points so that the cars parked there are neither stopped nor dark.
+  std::vector<maps::RallyPoint> stops_;
+  int64_t lead_stopped_since_ms_ = INT64_MIN;
+  uint64_t route_version_ = 0;  // bumped when the projection base changes
   bool departed_ = false;
   std::vector<std::vector<int64_t>> arrived_ms_;      // [rally][car], 0 = not arrived
   std::vector<std::vector<uint32_t>> arrival_order_;  // [rally]: cars in order of arrival

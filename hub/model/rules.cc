@@ -98,8 +98,10 @@ void ConvoyModel::EvaluateBehindSweep(uint32_t i, int64_t now_ms) {
   Car& c = cars_[i];
   const Car& s = cars_[static_cast<size_t>(sweep_)];
   // Measured between two fresh fixes only: a dead-reckoned estimate is not evidence.
+  // And only while the sweep drives: parked at a rally point it is not sweeping (a car
+  // arriving after it is late, which the gap rules judge).
   const bool measurable = c.order_pos != kNoOrder && s.order_pos != kNoOrder && c.Fresh(now_ms) &&
-                          s.Fresh(now_ms) && !c.estimated && !s.estimated;
+                          s.Fresh(now_ms) && !c.estimated && !s.estimated && s.near_rally < 0;
   if (!measurable) {
     c.behind_since_ms = kNever;
     return;

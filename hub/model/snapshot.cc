@@ -103,7 +103,7 @@ ConvoySnapshot ConvoyModel::Snapshot(int64_t now_ms) const {
 
   // The next rally point: the meeting point until the convoy leaves it, then the first one the
   // front car has not left behind.
-  const auto& rallies = leg().rallies;
+  const auto& rallies = this->rallies();
   int next = -1;
   if (!departed_ && MeetingRally() >= 0) {
     next = MeetingRally();

@@ -155,3 +155,40 @@ TEST(Legs, TheNextLegStartsAtItsTimeAndCarsAtItsMeetingPointCheckIn) {
 
 }  // namespace
 }  // namespace convoy::hub::testing
+
+namespace convoy::hub::testing {
+namespace {
+
+TEST(FollowTheLead, WhereTheLeadStopsLongIsAStopForEveryone) {
+  ScriptedConvoy c(TextRoute(NorthRoute(20)), 4, Thresholds{}, ModelPlan::FollowTheLead());
+  for (size_t i = 0; i < 4; ++i) {
+    c.car(i).along_m = 3000 - 60.0 * static_cast<double>(i);
+    c.car(i).speed_mps = 20;
+  }
+  c.Step(60);
+  // Lunch: everyone parks beside the road; after a while car 2's tracker goes quiet.
+  for (size_t i = 0; i < 4; ++i) {
+    c.car(i).speed_mps = 0;
+    c.car(i).offset_m = -30;
+  }
+  c.Step(200);
+  c.car(2).silent = true;
+  c.Step(900);
+  ConvoySnapshot s = c.model().Snapshot(c.now_ms());
+  ASSERT_TRUE(s.next_rally.has_value());
+  EXPECT_EQ(s.next_rally->name, "Stop 1");
+  EXPECT_EQ(s.next_rally->arrived.size(), 4u);
+  EXPECT_EQ(s.cars[2].state, CarState::kOk);  // parked with the ignition off, not dark
+  // And on again.
+  for (size_t i = 0; i < 4; ++i) {
+    c.car(i).speed_mps = 20;
+    c.car(i).offset_m = 0;
+  }
+  c.car(2).silent = false;
+  c.Step(120);
+  EXPECT_TRUE(c.model().alerts().empty()) << Summary(c.model().alerts());
+  EXPECT_EQ(c.model().Snapshot(c.now_ms()).order, (std::vector<uint32_t>{0, 1, 2, 3}));
+}
+
+}  // namespace
+}  // namespace convoy::hub::testing
