@@ -1,5 +1,6 @@
 // convoy-replay: look inside a recording, replay it, export it.
 //   convoy-replay dump --data DIR      every recorded fix as CSV on stdout
+//   convoy-replay export --data DIR --format F --out FILE ...   tracks for GIS tools
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -7,6 +8,7 @@
 #include "proto/cli.h"
 
 #include "hub/dump.h"
+#include "hub/export/export_command.h"
 
 namespace po = boost::program_options;
 
@@ -14,7 +16,10 @@ namespace {
 
 int Usage() {
   std::cerr << "usage: convoy-replay dump --data DIR\n"
-               "  dump   every recorded fix as CSV on stdout\n";
+               "       convoy-replay export --data DIR --format gpx|kml|geojson|gpkg|csv "
+               "--out FILE\n"
+               "  dump   every recorded fix as CSV on stdout\n"
+               "  export tracks to a file for GIS tools (convoy-replay export --help)\n";
   return 2;
 }
 
@@ -23,6 +28,7 @@ int Usage() {
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   const std::string command = argv[1];
+  if (command == "export") return convoy::hub::ExportCommand(argc - 1, argv + 1);
   std::string data_dir;
   po::options_description flags("convoy-replay " + command + " flags");
   flags.add_options()("help", "print this help")("data", po::value(&data_dir)->required(),
