@@ -24,8 +24,10 @@ std::vector<ModelCar> CarsFromRoster(const proto::Roster& roster);
 
 struct ModelLeg {
   std::string name;
-  // The planned route; null: follow the lead (the lead car's good fixes, while it moves at 2 m/s
-  // or more, grow the route through maps::RouteBuilder).
+  // The planned route; null: follow the lead. The lead car's good fixes, while it moves at 2 m/s
+  // or more, grow the route (maps::RouteBuilder); where it stands 2 minutes or more becomes a
+  // stop that counts as a rally point ("Stop 1", 300 m); a car joins on the lead's track within
+  // 2 km behind the lead, or parked at the stop where the lead is. `rallies` are not used.
   std::shared_ptr<const maps::Route> route;
   // Ordered by along_m. The first is the meeting point: before the convoy leaves it, cars check
   // in there (until then they are converging from home); the last is where the leg ends (a car

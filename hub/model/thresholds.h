@@ -7,7 +7,7 @@
 //   [alerts]
 //   straggler_gap_m = 1500
 //   straggler_gap_s = 120
-// Every key is the field name below; the README table (notes/model.md) lists them with units.
+// Every key is the field name below; README ("Convoy model") lists them with units and reasons.
 #pragma once
 
 #include <map>

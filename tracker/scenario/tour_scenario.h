@@ -95,7 +95,7 @@ struct CarTruth {
 class TourScenario {
  public:
   // tour: at least one leg; each leg's first rally point needs a planned departure. Errors name
-  // the leg. Cost: about 10 ms (it traces each car once to place the tunnel's silences).
+  // the leg. Cost: tens of milliseconds (it traces each car through the tunnel once).
   static Result<TourScenario> Create(const maps::LoadedTour& tour, const TourOptions& options);
 
   const TourOptions& options() const;
@@ -111,7 +111,8 @@ class TourScenario {
    public:
     // False at the end.
     bool Next(ScenarioEvent& out);
-    // Skips to the first event at or after time_ms (only forwards).
+    // Skips to the first event at or after time_ms (only forwards). The events are those of a
+    // full stream from there, but the GPS noise differs (its state starts afresh).
     void SkipTo(int64_t time_ms);
 
    private:

@@ -193,3 +193,33 @@ TEST(TourScenario, RefusesToursItCannotDrive) {
 
 }  // namespace
 }  // namespace convoy::tracker
+
+namespace convoy::tracker {
+namespace {
+
+TEST(TourScenario, SkipToStartsWhereTheFullStreamIs) {
+  TourScenario s = Make();
+  const int64_t from = *Tour().legs[0].rally_points[0].depart_utc_ms + 1234;
+  std::vector<ScenarioEvent> full, skipped;
+  TourScenario::Stream a = s.Events();
+  ScenarioEvent e;
+  while (a.Next(e) && full.size() < 5000) {
+    if (e.time_ms >= from) full.push_back(e);
+  }
+  TourScenario::Stream b = s.Events();
+  b.SkipTo(from);
+  while (skipped.size() < full.size() && b.Next(e)) skipped.push_back(e);
+  ASSERT_EQ(skipped.size(), full.size());
+  for (size_t i = 0; i < full.size(); ++i) {
+    EXPECT_EQ(skipped[i].time_ms, full[i].time_ms) << i;
+    EXPECT_EQ(skipped[i].car, full[i].car) << i;
+    // The GPS noise is a sequence per car: skipping changes it, not the truth underneath.
+    EXPECT_LT(maps::GeodesicDistanceM(maps::LatLon::FromFix(skipped[i].fix).value(),
+                                      maps::LatLon::FromFix(full[i].fix).value()),
+              40)
+        << i;
+  }
+}
+
+}  // namespace
+}  // namespace convoy::tracker
