@@ -3,8 +3,12 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include <map>
+
+#include "convoy/v1/journal.pb.h"
 #include "hub/ingest.h"
 #include "hub/journal_reader.h"
+#include "hub/model/alert.h"
 
 namespace convoy::hub {
 
@@ -48,6 +52,56 @@ Status DumpFixes(const std::filesystem::path& data_dir, std::ostream& out, const
   };
   Status status = ReadJournal(data_dir, on_record, on_damage);
   if (unreadable > 10) warn(std::to_string(unreadable) + " records in all were unreadable");
+  out.flush();
+  return status;
+}
+
+Status DumpAlerts(const std::filesystem::path& data_dir, std::ostream& out, const LogFn& warn) {
+  if (!std::filesystem::is_directory(data_dir)) {
+    return Error{data_dir.string() + ": no such directory"};
+  }
+  std::map<uint64_t, v1::JournalAlert> latest;
+  Status status = ReadJournal(
+      data_dir,
+      [&](RecordType type, std::string_view payload, const RecordPosition& where) {
+        if (type != RecordType::kAlert) return;
+        v1::JournalAlert record;
+        if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+          warn("segment " + std::to_string(where.segment_index) + " offset " +
+               std::to_string(where.offset) + ": unreadable alert record");
+          return;
+        }
+        latest[record.alert_id()] = std::move(record);
+      },
+      [&](const DamagedRegion& damage) {
+        warn(damage.segment.string() + " offset " + std::to_string(damage.offset) + ": skipped " +
+             std::to_string(damage.bytes) + " bytes (" + damage.reason + ")");
+      });
+  out << AlertCsvHeader() << "\n";
+  for (const auto& [id, record] : latest) {
+    Alert alert;
+    alert.id = id;
+    alert.kind = AlertKindFromName(record.kind()).value_or(AlertKind::kSos);
+    std::vector<std::string> car_ids(record.car_ids().begin(), record.car_ids().end());
+    for (uint32_t i = 0; i < car_ids.size(); ++i) alert.cars.push_back(i);
+    if (auto position = maps::LatLon::FromE7(record.lat_e7(), record.lon_e7()); position.ok()) {
+      alert.position = *position;
+    }
+    alert.along_m = record.along_m();
+    alert.gap_m = record.gap_m();
+    alert.gap_s = record.gap_s();
+    alert.offset_m = record.offset_m();
+    alert.heading_diff_deg = record.heading_diff_deg();
+    alert.speed_mps = record.speed_mps();
+    alert.duration_s = record.duration_s();
+    alert.text = record.text();
+    alert.raised_ms = record.raised_ms();
+    if (record.cleared_ms() != 0) alert.cleared_ms = record.cleared_ms();
+    alert.cleared_by = record.cleared_by();
+    alert.acknowledged_by = record.acknowledged_by();
+    if (record.acknowledged_ms() != 0) alert.acknowledged_ms = record.acknowledged_ms();
+    out << AlertCsvRow(alert, car_ids) << "\n";
+  }
   out.flush();
   return status;
 }

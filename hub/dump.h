@@ -16,4 +16,10 @@ namespace convoy::hub {
 // skipped. Reads without disturbing a hub that is writing.
 Status DumpFixes(const std::filesystem::path& data_dir, std::ostream& out, const LogFn& warn);
 
+// Writes every alert recorded under `data_dir` as CSV, one row per alert in its latest state
+// (raised, acknowledged, cleared), ordered by id:
+//   id,kind,cars,raised_ms,cleared_ms,lat,lon,along_m,gap_m,gap_s,offset_m,heading_diff_deg,
+//   speed_mps,duration_s,acknowledged_by,acknowledged_ms,cleared_by,text
+Status DumpAlerts(const std::filesystem::path& data_dir, std::ostream& out, const LogFn& warn);
+
 }  // namespace convoy::hub

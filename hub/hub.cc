@@ -1,6 +1,50 @@
 #include "hub/hub.h"
 
+#include "convoy/v1/journal.pb.h"
+#include "maps/route_file.h"
+
+#include "proto/framing.h"
+
 namespace convoy::hub {
+namespace {
+
+// The convoy model for the hub's flags: --plan, --route, or follow the lead.
+Result<ConvoyModel> MakeModel(const HubOptions& options, const proto::Roster& roster) {
+  ModelPlan plan = ModelPlan::FollowTheLead();
+  Thresholds thresholds;
+  if (!options.plan_path.empty()) {
+    auto tour = maps::LoadTour(options.plan_path);
+    if (!tour.ok()) return tour.status();
+    auto applied = ApplyThresholds(tour->plan.alerts, options.plan_path + " [alerts]");
+    if (!applied.ok()) return applied.status();
+    thresholds = *applied;
+    plan = PlanFromTour(std::move(*tour));
+  } else if (!options.route_path.empty()) {
+    auto file = maps::LoadRouteFile(options.route_path);
+    if (!file.ok()) return file.status();
+    auto route = std::make_shared<const maps::Route>(std::move(file->route));
+    auto rallies = maps::PlaceRallyPoints(*route, file->waypoints);
+    if (!rallies.ok()) return Error{options.route_path + ": " + rallies.message()};
+    plan = ModelPlan::SingleRoute(std::move(route), std::move(*rallies));
+  }
+  return ConvoyModel(CarsFromRoster(roster), std::move(plan), thresholds);
+}
+
+// "convoy: 38 cars in order over 2140 m, 1 open alert" for the status line.
+std::string ConvoyLine(const ConvoySnapshot& snapshot) {
+  return "convoy: " + std::to_string(snapshot.order.size()) + " cars in order over " +
+         std::to_string(static_cast<int64_t>(snapshot.convoy_length_m)) + " m, " +
+         std::to_string(snapshot.open_alerts.size()) + " open alerts";
+}
+
+uint64_t AlertId(std::string_view payload) {
+  v1::JournalAlert record;
+  return record.ParseFromArray(payload.data(), static_cast<int>(payload.size())) ? record.alert_id()
+                                                                                 : 0;
+}
+
+}  // namespace
+
 Hub::Hub(const HubOptions& options, LogFn log)
     : options_(options), log_(std::move(log)), acceptor_(io_), status_timer_(io_) {}
 
@@ -13,6 +57,16 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   hub->roster_ = std::move(*roster);
   hub->ingest_ = std::make_unique<Ingest>(hub->roster_, nullptr, SystemClock::Instance());
   hub->registry_ = std::make_unique<TrackerRegistry>(hub->roster_.cars().size());
+  if (options.osmand) {
+    auto endpoint =
+        osmand::Endpoint::Create(hub->io_, *hub->ingest_, options.osmand_options, hub->log_);
+    if (!endpoint.ok()) return endpoint.status();
+    hub->osmand_ = std::move(*endpoint);
+  }
+
+  auto model = MakeModel(options, hub->roster_);
+  if (!model.ok()) return model.status();
+  uint64_t last_alert_id = 0;
 
   JournalOptions journal_options;
   journal_options.dir = options.data_dir;
@@ -22,14 +76,23 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   auto journal = Journal::Open(
       journal_options,
       [&](RecordType type, std::string_view payload) {
+        if (type == RecordType::kAlert) last_alert_id = std::max(last_alert_id, AlertId(payload));
         if (Status status = hub->ingest_->Replay(type, payload); !status.ok()) {
           if (unreadable++ < 10) hub->log_("journal: skipping a record: " + status.message());
+        } else if (hub->osmand_) {
+          (void)hub->osmand_->Replay(type, payload);  // Ingest has vouched for the record
         }
       },
       &report);
   if (!journal.ok()) return journal.status();
   hub->journal_ = std::move(*journal);
   hub->ingest_->set_journal(hub->journal_.get());
+  hub->convoy_ = std::make_unique<ConvoyService>(hub->io_, hub->roster_, std::move(*model),
+                                                 hub->journal_.get(), options.clock,
+                                                 last_alert_id + 1, hub->log_);
+  hub->ingest_->set_observer([convoy = hub->convoy_.get()](size_t car, auto fixes, auto verdicts) {
+    convoy->OnDurableFixes(car, fixes, verdicts);
+  });
   hub->log_("journal " + options.data_dir.string() + ": " + report.Summary());
   if (unreadable) hub->log_("journal: " + std::to_string(unreadable) + " records were unreadable");
 
@@ -47,10 +110,18 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   if (!ec) hub->acceptor_.bind(endpoint, ec);
   if (!ec) hub->acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Error{"--trackers " + options.trackers.ToString() + ": " + ec.message()};
+  if (hub->osmand_) {
+    if (Status status = hub->osmand_->Listen(*options.osmand); !status.ok()) return status;
+  }
   return hub;
 }
 
 asio::ip::tcp::endpoint Hub::trackers_endpoint() const { return acceptor_.local_endpoint(); }
+
+std::optional<asio::ip::tcp::endpoint> Hub::osmand_endpoint() const {
+  if (!osmand_) return std::nullopt;
+  return osmand_->local_endpoint();
+}
 
 asio::awaitable<void> Hub::AcceptLoop() {
   while (acceptor_.is_open()) {
@@ -69,12 +140,51 @@ asio::awaitable<void> Hub::AcceptLoop() {
       }
       continue;
     }
+    std::shared_ptr<void> slot = AdmitFrom(socket.remote_endpoint(ec).address());
+    if (!slot) {
+      // Best effort and without waiting: a car behind the same NAT learns why, and backs off.
+      v1::Downlink refusal;
+      refusal.mutable_refused()->set_reason(v1::Refused::OVERLOADED);
+      refusal.mutable_refused()->set_detail("too many connections from this address");
+      std::string frame;
+      proto::AppendFrame(refusal, &frame);
+      socket.non_blocking(true, ec);
+      socket.send(asio::buffer(frame), 0, ec);
+      socket.close(ec);
+      continue;
+    }
     socket.set_option(asio::ip::tcp::no_delay(true), ec);
     auto session = std::make_shared<TrackerSession>(std::move(socket), *ingest_, *registry_,
                                                     options_.session, log_);
-    // The lambda, kept by co_spawn until the coroutine ends, keeps the session alive.
-    asio::co_spawn(strand, [session] { return session->Run(); }, asio::detached);
+    // The lambda, kept by co_spawn until the coroutine ends, keeps the session (and the
+    // address's slot) alive.
+    asio::co_spawn(
+        strand, [session, slot] { return session->Run(); }, asio::detached);
   }
+}
+
+std::shared_ptr<void> Hub::AdmitFrom(const asio::ip::address& address) {
+  // Local tools (the simulator, the benchmarks) connect thousands of cars from loopback.
+  const size_t limit =
+      address.is_loopback() && !options_.limit_loopback ? 0 : options_.max_connections_per_address;
+  std::lock_guard guard(addresses_mu_);
+  AddressCount& count = addresses_[address];
+  if (limit > 0 && count.open >= limit) {
+    // One line for the first refusal and one per thousand after: a flood must not flood the log.
+    if (count.refused++ % 1000 == 0) {
+      log_("refusing tracker connections from " + address.to_string() + ": " +
+           std::to_string(count.open) + " open, the limit per address; " +
+           std::to_string(count.refused) + " refused so far");
+    }
+    return nullptr;
+  }
+  ++count.open;
+  // Not null: a null shared_ptr would read as "refused".
+  return std::shared_ptr<void>(this, [this, address](void*) {
+    std::lock_guard guard(addresses_mu_);
+    auto it = addresses_.find(address);
+    if (it != addresses_.end() && --it->second.open == 0) addresses_.erase(it);
+  });
 }
 
 asio::awaitable<void> Hub::StatusLoop() {
@@ -91,7 +201,7 @@ asio::awaitable<void> Hub::StatusLoop() {
          " fixes recorded (" +
          std::to_string((recorded - last_recorded) / options_.status_interval_s) + "/s), " +
          std::to_string(stats.fixes_flagged) + " flagged, " + std::to_string(stats.duplicates) +
-         " duplicates dropped");
+         " duplicates dropped; " + ConvoyLine(*convoy_->snapshot()));
     last_recorded = recorded;
   }
 }
@@ -99,6 +209,8 @@ asio::awaitable<void> Hub::StatusLoop() {
 void Hub::Run() {
   asio::co_spawn(io_, AcceptLoop(), asio::detached);
   asio::co_spawn(io_, StatusLoop(), asio::detached);
+  convoy_->Start();
+  if (osmand_) osmand_->Start();
   std::vector<std::thread> threads;
   for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
   io_.run();
@@ -112,6 +224,8 @@ void Hub::Stop() {
     acceptor_.close(ec);
     status_timer_.cancel();
     registry_->CloseAll();
+    convoy_->Stop();
+    if (osmand_) osmand_->Stop();
     // Sessions end on their own once closed; whatever is left is abandoned after a deadline.
     asio::co_spawn(
         io_,

@@ -3,13 +3,17 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "hub/convoy_service.h"
 #include "hub/ingest.h"
 #include "hub/journal.h"
+#include "hub/osmand/endpoint.h"
 #include "hub/tracker_session.h"
 #include "proto/asio.h"
 #include "proto/host_port.h"
@@ -24,7 +28,20 @@ struct HubOptions {
   int threads = 2;
   int status_interval_s = 10;  // a status line in the log; 0 = never
   TrackerSessionOptions session;
+  // Tracker connections open at once from one remote address; more are refused at accept
+  // (Refused OVERLOADED, then closed), so that one host cannot take every file descriptor.
+  // Generous: a convoy's cars may share one carrier-grade NAT address. 0 = no limit.
+  size_t max_connections_per_address = 256;
+  bool limit_loopback = false;  // loopback (local tools, the simulator) is not limited unless set
   uint64_t segment_bytes = 64 << 20;
+  // What the convoy model follows: a route file (--route), a tour plan (--plan), or, with
+  // neither, the lead car's own track.
+  std::string route_path;
+  std::string plan_path;
+  ModelClock clock = ModelClock::kWall;
+  // Phones (Traccar Client, OsmAnd protocol) report here when set (hub/osmand/endpoint.h).
+  std::optional<proto::HostPort> osmand;
+  osmand::EndpointOptions osmand_options;
 };
 
 // Thread-safe: Stop() may be called from any thread or a signal handler's strand.
@@ -37,6 +54,8 @@ class Hub {
 
   // The trackers' listening address, with the real port when 0 was asked for.
   asio::ip::tcp::endpoint trackers_endpoint() const;
+  // The phones' listening address; nullopt without options.osmand.
+  std::optional<asio::ip::tcp::endpoint> osmand_endpoint() const;
 
   // Serves on options.threads threads until Stop(); returns after an orderly shutdown: the
   // listener closed, connections closed, the journal's queue written and synced.
@@ -45,18 +64,34 @@ class Hub {
 
   const Ingest& ingest() const { return *ingest_; }
   const TrackerRegistry& trackers() const { return *registry_; }
+  ConvoyService& convoy() { return *convoy_; }
+  // The phones' endpoint (SOS hook, battery table); nullptr without options.osmand.
+  osmand::Endpoint* osmand() { return osmand_.get(); }
 
  private:
   Hub(const HubOptions& options, LogFn log);
   asio::awaitable<void> AcceptLoop();
+  // Counts a connection from `address`; nullptr when the address is at its limit. The
+  // connection's slot is given back when the returned token is destroyed.
+  std::shared_ptr<void> AdmitFrom(const asio::ip::address& address);
   asio::awaitable<void> StatusLoop();
 
   HubOptions options_;
   LogFn log_;
+  // Open tracker connections by remote address. Declared before io_: sessions still pending
+  // when io_ is destroyed give their slots back here.
+  struct AddressCount {
+    size_t open = 0;
+    uint64_t refused = 0;  // since the address last had no connection
+  };
+  std::mutex addresses_mu_;
+  std::map<asio::ip::address, AddressCount> addresses_;  // only addresses with open connections
   asio::io_context io_;
   proto::Roster roster_;
   std::unique_ptr<Ingest> ingest_;
   std::unique_ptr<TrackerRegistry> registry_;
+  std::unique_ptr<osmand::Endpoint> osmand_;  // the journal's callbacks reach it
+  std::unique_ptr<ConvoyService> convoy_;
   // Declared after what its callbacks touch, so it is destroyed (and drained) first.
   std::unique_ptr<Journal> journal_;
   asio::ip::tcp::acceptor acceptor_;

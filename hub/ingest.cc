@@ -69,10 +69,11 @@ Status Ingest::Replay(RecordType type, std::string_view payload) {
   // A car that has left the roster keeps its record; it just has no live state.
   if (!roster_car) return Status::Ok();
   CarState& car = *cars_[roster_car->index];
+  const bool phone = decoded->record.source() == v1::JournalFixes::SOURCE_PHONE;
   for (size_t i = 0; i < decoded->fixes.size(); ++i) {
     const proto::SequencedFix& fix = decoded->fixes[i];
-    car.received.Insert(fix.seq);
-    car.durable.Insert(fix.seq);
+    (phone ? car.phone_received : car.received).Insert(fix.seq);
+    (phone ? car.phone_durable : car.durable).Insert(fix.seq);
     NoteFix(car, fix.fix, decoded->verdicts[i]);
     if (decoded->verdicts[i] == proto::FixVerdict::kGood) {
       car.gate.Check(fix.fix, decoded->record.received_ms());
@@ -81,23 +82,29 @@ Status Ingest::Replay(RecordType type, std::string_view payload) {
   car.snapshot.last_heard_ms = std::max(car.snapshot.last_heard_ms, decoded->record.received_ms());
   car.snapshot.durable_watermark = car.durable.watermark();
   car.snapshot.highest_seq = car.durable.highest();
+  car.snapshot.phone_highest_seq = car.phone_durable.highest();
   return Status::Ok();
 }
 
 Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::SequencedFix> fixes,
-                                    v1::JournalFixes::Source source, DurableFn durable) {
+                                    v1::JournalFixes::Source source, DurableFn durable,
+                                    std::span<const std::optional<double>> accuracy_m) {
   CarState& car = *cars_.at(car_index);
+  const bool phone = source == v1::JournalFixes::SOURCE_PHONE;
   const int64_t now_ms = clock_.NowUtcMs();
   std::vector<proto::SequencedFix> fresh;
   std::vector<proto::FixVerdict> verdicts;
   std::vector<uint64_t> seqs;
+  std::vector<std::optional<double>> accuracy;
 
   std::unique_lock lock(car.mu);
+  SeqSet& received = phone ? car.phone_received : car.received;
   car.snapshot.last_heard_ms = now_ms;
-  for (const proto::SequencedFix& fix : fixes) {
-    if (car.received.Contains(fix.seq)) continue;
-    fresh.push_back(fix);
-    seqs.push_back(fix.seq);
+  for (size_t i = 0; i < fixes.size(); ++i) {
+    if (received.Contains(fixes[i].seq)) continue;
+    fresh.push_back(fixes[i]);
+    seqs.push_back(fixes[i].seq);
+    accuracy.push_back(i < accuracy_m.size() ? accuracy_m[i] : std::nullopt);
   }
   const size_t duplicates = fixes.size() - fresh.size();
   if (duplicates) stats_.duplicates += duplicates;
@@ -106,29 +113,35 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
   // A batch the journal turns back comes again; its fixes then meet themselves in the gate's
   // reference, which is harmless (same time, same place).
   verdicts.reserve(fresh.size());
-  for (const proto::SequencedFix& fix : fresh) verdicts.push_back(car.gate.Check(fix.fix, now_ms));
+  for (size_t i = 0; i < fresh.size(); ++i) {
+    verdicts.push_back(car.gate.Check(fresh[i].fix, now_ms, accuracy[i]));
+  }
 
   std::string payload =
       EncodeJournalFixes(roster_.cars()[car_index].id, now_ms, fresh, verdicts, source);
   size_t flagged = 0;
   for (proto::FixVerdict verdict : verdicts) flagged += verdict != proto::FixVerdict::kGood;
 
-  auto on_durable = [this, &car, seqs = std::move(seqs), flagged,
+  auto on_durable = [this, &car, car_index, phone, seqs = std::move(seqs), flagged,
+                     recorded = observer_ ? fresh : std::vector<proto::SequencedFix>(),
+                     recorded_verdicts = observer_ ? verdicts : std::vector<proto::FixVerdict>(),
                      durable = std::move(durable)](const Status& status) {
     uint64_t watermark;
     {
       std::lock_guard guard(car.mu);
+      SeqSet& durable_seqs = phone ? car.phone_durable : car.durable;
       for (uint64_t seq : seqs) {
         if (status.ok()) {
-          car.durable.Insert(seq);
+          durable_seqs.Insert(seq);
         } else {
           // Not durable: forget it was seen, so the car's resend is taken.
-          car.received.Erase(seq);
+          (phone ? car.phone_received : car.received).Erase(seq);
         }
       }
-      watermark = car.durable.watermark();
-      car.snapshot.durable_watermark = watermark;
+      watermark = durable_seqs.watermark();
+      if (!phone) car.snapshot.durable_watermark = watermark;
     }
+    if (status.ok() && observer_) observer_(car_index, recorded, recorded_verdicts);
     if (status.ok()) {
       stats_.fixes_recorded += seqs.size();
       stats_.fixes_flagged += flagged;
@@ -142,10 +155,10 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
     return AcceptResult::kBusy;
   }
   for (size_t i = 0; i < fresh.size(); ++i) {
-    car.received.Insert(fresh[i].seq);
+    received.Insert(fresh[i].seq);
     NoteFix(car, fresh[i].fix, verdicts[i]);
   }
-  car.snapshot.highest_seq = car.received.highest();
+  (phone ? car.snapshot.phone_highest_seq : car.snapshot.highest_seq) = received.highest();
   return AcceptResult::kQueued;
 }
 

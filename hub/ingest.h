@@ -38,6 +38,9 @@ struct CarSnapshot {
   int64_t last_heard_ms = 0;              // hub clock when a fix last arrived, 0 never
   uint64_t durable_watermark = 0;
   uint64_t highest_seq = 0;
+  // Phones (SOURCE_PHONE) number their fixes in a sequence of their own, kept apart from the
+  // unit's above, so that a car reporting from both never has one's fix taken for the other's.
+  uint64_t phone_highest_seq = 0;
 };
 
 // Thread-safe: any number of sessions call Accept concurrently. Each car's state has its own lock.
@@ -61,10 +64,21 @@ class Ingest {
   // Keep it short: post to your own executor. `watermark` is the car's durable watermark.
   using DurableFn = std::function<void(const Status& status, uint64_t watermark)>;
 
-  // Records the fixes of car `car_index` (a roster index) that are not recorded yet.
+  // Records the fixes of car `car_index` (a roster index) that are not recorded yet. Seqs are
+  // per car and per source (a unit's and a phone's are separate sequences).
+  // accuracy_m: empty, or one per fix (a phone's reported accuracy, for the fix-quality gate).
   // Preconditions: every seq >= 1 and every fix InRange.
   AcceptResult Accept(size_t car_index, std::span<const proto::SequencedFix> fixes,
-                      v1::JournalFixes::Source source, DurableFn durable);
+                      v1::JournalFixes::Source source, DurableFn durable,
+                      std::span<const std::optional<double>> accuracy_m = {});
+
+  // Called on the journal's commit thread with every batch once it is durable, in the order
+  // recorded, verdict by verdict (the convoy model takes the good ones). Set before the first
+  // Accept; keep it short.
+  using DurableObserver =
+      std::function<void(size_t car_index, std::span<const proto::SequencedFix> fixes,
+                         std::span<const proto::FixVerdict> verdicts)>;
+  void set_observer(DurableObserver observer) { observer_ = std::move(observer); }
 
   CarSnapshot Snapshot(size_t car_index) const;
   const IngestStats& stats() const { return stats_; }
@@ -73,8 +87,10 @@ class Ingest {
  private:
   struct CarState {
     mutable std::mutex mu;
-    SeqSet received;  // recorded, or queued for the journal
-    SeqSet durable;   // fsync'd
+    SeqSet received;        // recorded, or queued for the journal
+    SeqSet durable;         // fsync'd
+    SeqSet phone_received;  // the same two for SOURCE_PHONE seqs
+    SeqSet phone_durable;
     proto::FixGate gate;
     CarSnapshot snapshot;
   };
@@ -85,6 +101,7 @@ class Ingest {
   const Clock& clock_;
   std::vector<std::unique_ptr<CarState>> cars_;  // by roster index
   IngestStats stats_;
+  DurableObserver observer_;
 };
 
 // The journal payload of a batch of fixes: JournalFixes with the fixes delta-coded from a fresh

@@ -1,6 +1,6 @@
 // convoy-replay: look inside a recording, replay it, export it.
-//   convoy-replay dump --data DIR      every recorded fix as CSV on stdout
-//   convoy-replay export --data DIR --format F --out FILE ...   tracks for GIS tools
+//   convoy-replay dump --data DIR [--alerts]   every recorded fix (or alert) as CSV on stdout
+//   convoy-replay export --data DIR --format F --out FILE ...   tracks for GIS tools (export/)
 #include <iostream>
 
 #include <boost/program_options.hpp>
@@ -15,11 +15,11 @@ namespace po = boost::program_options;
 namespace {
 
 int Usage() {
-  std::cerr << "usage: convoy-replay dump --data DIR\n"
-               "       convoy-replay export --data DIR --format gpx|kml|geojson|gpkg|csv "
-               "--out FILE\n"
-               "  dump   every recorded fix as CSV on stdout\n"
-               "  export tracks to a file for GIS tools (convoy-replay export --help)\n";
+  std::cerr
+      << "usage: convoy-replay dump --data DIR [--alerts]\n"
+         "       convoy-replay export --data DIR --format gpx|kml|geojson|gpkg|csv --out FILE\n"
+         "  dump   every recorded fix (or, with --alerts, alert) as CSV on stdout\n"
+         "  export tracks to a file for GIS tools (convoy-replay export --help)\n";
   return 2;
 }
 
@@ -30,15 +30,18 @@ int main(int argc, char** argv) {
   const std::string command = argv[1];
   if (command == "export") return convoy::hub::ExportCommand(argc - 1, argv + 1);
   std::string data_dir;
+  bool alerts = false;
   po::options_description flags("convoy-replay " + command + " flags");
-  flags.add_options()("help", "print this help")("data", po::value(&data_dir)->required(),
-                                                 "the hub's --data directory");
+  flags.add_options()("help", "print this help")(
+      "data", po::value(&data_dir)->required(), "the hub's --data directory")(
+      "alerts", po::bool_switch(&alerts), "dump: the alerts instead of the fixes");
   if (auto exit_code = convoy::ParseFlags(argc - 1, argv + 1, flags, "convoy-replay"))
     return *exit_code;
   std::ios::sync_with_stdio(false);
   auto warn = convoy::LogToStderr("replay");
   if (command == "dump") {
-    convoy::Status status = convoy::hub::DumpFixes(data_dir, std::cout, warn);
+    convoy::Status status = alerts ? convoy::hub::DumpAlerts(data_dir, std::cout, warn)
+                                   : convoy::hub::DumpFixes(data_dir, std::cout, warn);
     if (!status.ok()) {
       std::cerr << "convoy-replay: " << status.message() << "\n";
       return 1;

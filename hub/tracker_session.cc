@@ -107,6 +107,13 @@ asio::awaitable<bool> TrackerSession::ReadFrame(v1::Uplink* message,
   }
   const proto::FrameReadResult result = co_await proto::ReadFrame(socket_, reader_, message);
   if (result.ok()) co_return true;
+  if (result.status == proto::FrameReadResult::kClosed && result.error == asio::error::eof &&
+      reader_.buffered_bytes() > 0 && !closing_) {
+    // A frame cut short by the peer is not a normal hang-up (broken firmware, or a probe): say so.
+    log_("closing " + Peer() + ": connection ended inside a frame (" +
+         std::to_string(reader_.buffered_bytes()) + " bytes of it received)");
+    co_return false;
+  }
   const bool quiet = result.status == proto::FrameReadResult::kClosed &&
                      (result.error == asio::error::eof || closing_);
   if (!quiet) log_("closing " + Peer() + ": " + result.Describe());

@@ -18,7 +18,8 @@ std::string TestRosterCsv(int cars) {
 }
 
 HubHarness::HubHarness(const std::filesystem::path& data_dir, const std::string& roster_csv,
-                       uint16_t port) {
+                       uint16_t port,
+                       const std::function<void(hub::HubOptions&)>& configure) {
   const auto roster_path = data_dir.parent_path() / (data_dir.filename().string() + "-cars.csv");
   std::ofstream(roster_path) << roster_csv;
   hub::HubOptions options;
@@ -26,6 +27,7 @@ HubHarness::HubHarness(const std::filesystem::path& data_dir, const std::string&
   options.roster_path = roster_path.string();
   options.trackers = {"127.0.0.1", port};
   options.status_interval_s = 0;
+  if (configure) configure(options);
   auto hub = hub::Hub::Create(options, [](std::string_view) {});
   if (!hub.ok()) {
     ADD_FAILURE() << "hub did not start: " << hub.message();
@@ -33,6 +35,7 @@ HubHarness::HubHarness(const std::filesystem::path& data_dir, const std::string&
   }
   hub_ = std::move(*hub);
   port_ = hub_->trackers_endpoint().port();
+  if (const auto phones = hub_->osmand_endpoint()) osmand_port_ = phones->port();
   thread_ = std::thread([this] { hub_->Run(); });
 }
 

@@ -2,6 +2,7 @@
 // listening socket on loopback), and a way to read back what it recorded.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,17 +21,21 @@ std::string TestRosterCsv(int cars);
 class HubHarness {
  public:
   // Starts a hub on 127.0.0.1:port (0: any) with the roster text, recording under data_dir.
+  // `configure` may change the options before the hub is made (e.g. options.osmand).
   HubHarness(const std::filesystem::path& data_dir, const std::string& roster_csv,
-             uint16_t port = 0);
+             uint16_t port = 0, const std::function<void(hub::HubOptions&)>& configure = {});
   ~HubHarness();  // stops the hub and waits for it
 
   uint16_t port() const { return port_; }
+  // The phones' (OsmAnd) port; 0 unless `configure` set options.osmand.
+  uint16_t osmand_port() const { return osmand_port_; }
   hub::Hub& hub() { return *hub_; }
 
  private:
   std::unique_ptr<hub::Hub> hub_;
   std::thread thread_;
   uint16_t port_ = 0;
+  uint16_t osmand_port_ = 0;
 };
 
 // Every recorded fix by car id, in recording order. Fails the test on unreadable records.

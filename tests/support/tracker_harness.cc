@@ -2,13 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "proto/clock.h"
 #include "tracker/sim_circle.h"
 
 namespace convoy::testing {
 
 TrackerHarness::TrackerHarness(uint16_t hub_port, std::string car_id, std::string secret,
                                std::filesystem::path spool_dir)
-    : work_(io_.get_executor()) {
+    : work_(io_.get_executor()),
+      // A day ago: recent enough for the quality gate, and a long drive stays in the past.
+      first_fix_ms_((SystemClock::Instance().NowUtcMs() - 86'400'000) / 1000 * 1000) {
   tracker::SpoolOptions spool_options;
   spool_options.dir = spool_dir;
   auto spool = tracker::Spool::Open(spool_options);
@@ -51,8 +54,8 @@ void TrackerHarness::MakeFixes(int count) {
     tracker::CircleOptions path;
     for (int i = 0; i < count; ++i) {
       const uint64_t n = made_ + 1;
-      proto::Fix fix =
-          tracker::CircleFixAt(path, static_cast<double>(n), 1'700'000'000'000 + n * 1000);
+      proto::Fix fix = tracker::CircleFixAt(path, static_cast<double>(n) - lag_s_,
+                                            first_fix_ms_ + static_cast<int64_t>(n) * 1000);
       EXPECT_EQ(spool_->Append(fix), n);
       fixes_.push_back(fix);
       made_ = n;

@@ -23,8 +23,11 @@ class TrackerHarness {
                  std::filesystem::path spool_dir = {});
   ~TrackerHarness();
 
-  // Spools `count` more fixes (seq made()+1 ...), each 1 s after the one before.
+  // Spools `count` more fixes (seq made()+1 ...) on a circle in Rome, each 1 s after the one
+  // before, starting a day ago (so the hub's quality gate passes them).
   void MakeFixes(int count);
+  // Drive `lag_s` seconds behind a car made with no lag (a follower in the convoy).
+  void set_lag_s(double lag_s) { lag_s_ = lag_s; }
   // Starts reporting (the uplink starts connecting).
   void Connect();
   // Waits until the hub has acknowledged every fix made so far, or the timeout passes.
@@ -52,6 +55,8 @@ class TrackerHarness {
   std::unique_ptr<tracker::Spool> spool_;
   std::unique_ptr<tracker::Uplink> uplink_;
   std::vector<proto::Fix> fixes_;
+  int64_t first_fix_ms_;
+  double lag_s_ = 0;
   std::atomic<uint64_t> made_{0}, acked_{0};
   bool running_ = false;
   std::atomic<bool> run_ended_{false};

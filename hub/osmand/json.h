@@ -1,0 +1,43 @@
+// A small, strict JSON reader for the Traccar Client's reports (one object of a few dozen members
+// per request). The bytes come from anyone who can reach the port, so the reader accepts RFC 8259
+// JSON only: valid UTF-8, no trailing commas, no comments, bounded nesting. It never throws and
+// reports where it stopped ("JSON byte 17: expected ':'").
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/result.h"
+
+namespace convoy::hub::osmand {
+
+// A parsed JSON value. Objects keep their members in document order (a duplicate key is kept
+// twice; Find returns the last, as most readers do). Thread-compatible.
+struct JsonValue {
+  enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  double number = 0;
+  // kString: the decoded text (valid UTF-8). kNumber: the number as written ("12", "1.345"), so
+  // that attributes keep integers as integers.
+  std::string text;
+  std::vector<JsonValue> items;   // kArray elements; kObject member values
+  std::vector<std::string> keys;  // kObject member names, parallel to items
+
+  bool is_object() const { return kind == Kind::kObject; }
+  // The last member named `key` of an object; nullptr when absent or not an object.
+  const JsonValue* Find(std::string_view key) const;
+};
+
+// Nesting deeper than this is refused: the phone's reports nest three levels.
+inline constexpr size_t kMaxJsonDepth = 16;
+
+// Parses exactly one JSON value, surrounded by optional whitespace. Cost: linear in the input.
+Result<JsonValue> ParseJson(std::string_view text);
+
+// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
+}  // namespace convoy::hub::osmand
