@@ -1,0 +1,3 @@
+# Hostile input and failure drills (issue 8). The fuzz targets are in tests/fuzz (CONVOY_FUZZ);
+# the kill -9 drill is tests/drills/kill9.sh (run by hand or by .ci/dev drill).
+convoy_test(attack_test hub/attack_test.cc LIBS convoy_test_support)
