@@ -57,9 +57,11 @@ void RemoveTemporary(const fs::path& temp) {
   fs::remove(temp.string() + "-shm", ec);
 }
 
-Result<std::vector<ExportRally>> LoadRallyPoints(const std::string& plan_path) {
+// The rally points of every leg of the plan, and the tour's name in *title when it has one.
+Result<std::vector<ExportRally>> LoadRallyPoints(const std::string& plan_path, std::string* title) {
   auto tour = maps::LoadTour(plan_path);
   if (!tour.ok()) return Error{"--plan: " + tour.message()};
+  if (!tour->plan.name.empty()) *title = tour->plan.name;
   std::vector<ExportRally> rallies;
   for (const maps::LoadedLeg& leg : tour->legs) {
     for (const maps::RallyPoint& point : leg.rally_points) {
@@ -140,15 +142,12 @@ Result<ExportSummary> RunExport(const ExportOptions& options, const LogFn& warn,
     if (!loaded.ok()) return Error{"--roster: " + loaded.message()};
     roster = std::move(*loaded);
   }
-  ExportInput input;
   std::vector<ExportRally> rallies;
   std::string title = "Convoy recording";
   if (!options.plan_path.empty()) {
-    auto loaded = LoadRallyPoints(options.plan_path);
+    auto loaded = LoadRallyPoints(options.plan_path, &title);
     if (!loaded.ok()) return loaded.status();
     rallies = std::move(*loaded);
-    auto plan = maps::LoadTourPlan(options.plan_path);
-    if (plan.ok() && !plan->name.empty()) title = plan->name;
   }
 
   bool reading = false;
@@ -162,7 +161,7 @@ Result<ExportSummary> RunExport(const ExportOptions& options, const LogFn& warn,
   if (!recording.ok()) return recording.status();
 
   uint64_t cut = 0;
-  input = BuildExportInput(*recording, radius_m, &cut);
+  ExportInput input = BuildExportInput(*recording, radius_m, &cut);
   input.title = title;
   input.rally_points = std::move(rallies);
   for (const CarRecording& car : recording->cars) {

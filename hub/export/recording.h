@@ -31,21 +31,22 @@ struct RecordedFix {
   bool from_phone = false;  // SOURCE_PHONE (its seqs are a sequence of their own)
 };
 
-// A growable array of RecordedFix on malloc/realloc. A car's fixes grow to megabytes; glibc grows
-// such a block with mremap, moving page mappings instead of copying the fixes as std::vector
-// must (that copy was a fifth of an export's time). Not thread-safe.
+// A growable array of RecordedFix. A car's fixes grow to megabytes; blocks past 2 MiB are mapped
+// with transparent huge pages (see Grow). Not thread-safe.
 class FixArray {
  public:
   FixArray() = default;
-  ~FixArray() { std::free(data_); }
+  ~FixArray() { Release(); }
   FixArray(FixArray&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)),
         size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)) {}
+        capacity_(std::exchange(other.capacity_, 0)),
+        mapped_(std::exchange(other.mapped_, false)) {}
   FixArray& operator=(FixArray&& other) noexcept {
     std::swap(data_, other.data_);
     std::swap(size_, other.size_);
     std::swap(capacity_, other.capacity_);
+    std::swap(mapped_, other.mapped_);
     return *this;
   }
 
@@ -66,10 +67,12 @@ class FixArray {
 
  private:
   void Grow();
+  void Release();
 
   RecordedFix* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  bool mapped_ = false;  // data_ is our mmap (else malloc's)
 };
 static_assert(std::is_trivially_copyable_v<RecordedFix>);
 

@@ -25,14 +25,16 @@ using E7Pair = std::pair<int32_t, int32_t>;  // (lon, lat): GIS order, as ogrinf
 
 const char* const kOgrinfo = "/usr/bin/ogrinfo";
 
+// driver: only that GDAL driver (nullptr: whichever claims the file first).
 std::unique_ptr<GDALDataset> OpenVector(const fs::path& path,
                                         std::vector<const char*> open_options = {},
-                                        bool update = false) {
+                                        bool update = false, const char* driver = nullptr) {
   GDALAllRegister();
   open_options.push_back(nullptr);
+  const char* drivers[] = {driver, nullptr};
   return std::unique_ptr<GDALDataset>(
       GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | (update ? GDAL_OF_UPDATE : GDAL_OF_READONLY),
-                        nullptr, open_options.data(), nullptr));
+                        driver != nullptr ? drivers : nullptr, open_options.data(), nullptr));
 }
 
 void AppendPoints(const OGRGeometry* g, std::vector<E7Pair>* out) {
@@ -169,19 +171,22 @@ TEST_F(ExportFormatsTest, GpxHasATrackPerCarWithEveryGoodFixExactly) {
 
 TEST_F(ExportFormatsTest, KmlHasAPlacemarkPerCarWithEveryGoodFix) {
   Export(ExportFormat::kKml, "tour.kml");
-  auto ds = OpenVector(dir_ / "tour.kml");
-  ASSERT_TRUE(ds);
-  OGRLayer* tracks = ds->GetLayerByName("Tracks");
-  ASSERT_NE(tracks, nullptr);
-  EXPECT_EQ(tracks->GetFeatureCount(), 2);
-  EXPECT_EQ(LayerPoints(tracks), Concat(Points(c1_), Points(c2_)));
-  tracks->ResetReading();
-  std::unique_ptr<OGRFeature> first(tracks->GetNextFeature());
-  EXPECT_STREQ(first->GetFieldAsString("Name"), "Car 1 & the <Rossis>");
-  EXPECT_EQ(wkbFlatten(first->GetGeometryRef()->getGeometryType()), wkbLineString);
-  std::unique_ptr<OGRFeature> second(tracks->GetNextFeature());
-  EXPECT_EQ(second->GetGeometryRef()->toGeometryCollection()->getNumGeometries(), 2);
-
+  // GDAL has two KML readers: its own, and Google's libkml (stricter, and GDAL's first choice).
+  for (const char* driver : {"KML", "LIBKML"}) {
+    SCOPED_TRACE(driver);
+    auto ds = OpenVector(dir_ / "tour.kml", {}, false, driver);
+    ASSERT_TRUE(ds);
+    OGRLayer* tracks = ds->GetLayerByName("Tracks");
+    ASSERT_NE(tracks, nullptr);
+    EXPECT_EQ(tracks->GetFeatureCount(), 2);
+    EXPECT_EQ(LayerPoints(tracks), Concat(Points(c1_), Points(c2_)));
+    tracks->ResetReading();
+    std::unique_ptr<OGRFeature> first(tracks->GetNextFeature());
+    EXPECT_STREQ(first->GetFieldAsString(first->GetFieldIndex("Name")), "Car 1 & the <Rossis>");
+    EXPECT_EQ(wkbFlatten(first->GetGeometryRef()->getGeometryType()), wkbLineString);
+    std::unique_ptr<OGRFeature> second(tracks->GetNextFeature());
+    EXPECT_EQ(second->GetGeometryRef()->toGeometryCollection()->getNumGeometries(), 2);
+  }
   const auto all = Ogrinfo({"-al", "-q", (dir_ / "tour.kml").string(), "Tracks"});
   EXPECT_EQ(testing::WktCoordinatesE7(all.out), Concat(Points(c1_), Points(c2_)));
 }
@@ -318,6 +323,21 @@ TEST_F(ExportFormatsTest, GeoPackageSpatialIndexIsValidUsedAndMaintained) {
   fixes->SetSpatialFilterRect(8.4, 44.4, 8.6, 44.6);
   EXPECT_EQ(fixes->GetFeatureCount(), 1);
   EXPECT_EQ(scalar("SELECT count(*) FROM rtree_fixes_geom WHERE id = 1"), "0");
+}
+
+// GDAL's GeoPackage validator (python3-gdal's samples) checks the file against the
+// specification's requirements, the R-tree's triggers and extension rows included: what QGIS
+// relies on to open a GeoPackage as it is.
+TEST_F(ExportFormatsTest, GeoPackagePassesGdalsValidator) {
+  const char* validator = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+  if (!fs::exists(validator) || !fs::exists("/usr/bin/python3")) {
+    GTEST_SKIP() << "python3-gdal's validate_gpkg.py is not installed";
+  }
+  Export(ExportFormat::kGpkg, "valid.gpkg", 500, {},
+         std::string(CONVOY_TEST_DATA) + "/tour/amalfi_two_days.tour");
+  const auto run =
+      testing::Run({"/usr/bin/python3", validator, (dir_ / "valid.gpkg").string()}, dir_.path());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
 }
 
 TEST_F(ExportFormatsTest, GeoPackageWithPlanHasTheRallyPoints) {
