@@ -14,3 +14,8 @@ add_dependencies(export_command_test convoy-replay)
 add_executable(export_bench bench/export_bench.cc)
 target_link_libraries(export_bench PRIVATE convoy_hub)
 target_compile_definitions(export_bench PRIVATE CONVOY_TEST_DATA="${CMAKE_CURRENT_SOURCE_DIR}/data")
+
+# End to end through a real hub and trackers (tests/support, defined in link.cmake).
+if(TARGET convoy_test_support)
+  convoy_test(export_hub_test hub/export/hub_export_test.cc LIBS convoy_test_support)
+endif()

@@ -153,9 +153,10 @@ Result<ExportSummary> RunExport(const ExportOptions& options, const LogFn& warn,
   bool reading = false;
   auto recording = LoadRecording(options.data_dir, filter, roster ? &*roster : nullptr, warn,
                                  [&](uint64_t done, uint64_t total) {
-                                   if (!reading) progress.Start("reading journal", total, "bytes");
+                                   if (!reading)
+                                     progress.Start("reading journal", total >> 20, "MB");
                                    reading = true;
-                                   progress.Update(done);
+                                   progress.Update(done >> 20);
                                  });
   progress.Finish();
   if (!recording.ok()) return recording.status();
