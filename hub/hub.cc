@@ -93,6 +93,12 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   hub->ingest_->set_observer([convoy = hub->convoy_.get()](size_t car, auto fixes, auto verdicts) {
     convoy->OnDurableFixes(car, fixes, verdicts);
   });
+  if (hub->osmand_) {
+    // A phone's alarm=sos is an SOS alert like a unit's; it does not wait for its fix.
+    hub->osmand_->set_on_sos([convoy = hub->convoy_.get()](const osmand::SosEvent& event) {
+      convoy->RaiseSos(event.car_index, "SOS from the phone");
+    });
+  }
   hub->log_("journal " + options.data_dir.string() + ": " + report.Summary());
   if (unreadable) hub->log_("journal: " + std::to_string(unreadable) + " records were unreadable");
 
