@@ -126,15 +126,62 @@ void ConvoyService::Record(AlertEvent event) {
     if (!journal_->Append(RecordType::kAlert, unwritten_.front(), on_done)) break;
     unwritten_.erase(unwritten_.begin());
   }
+  {
+    std::lock_guard guard(history_mu_);
+    history_[event.alert.id] = event.alert;
+  }
   if (on_event) on_event(event);
+}
+
+std::vector<Alert> ConvoyService::Alerts() const {
+  std::lock_guard guard(history_mu_);
+  std::vector<Alert> alerts;
+  alerts.reserve(history_.size());
+  for (auto it = history_.rbegin(); it != history_.rend(); ++it) alerts.push_back(it->second);
+  return alerts;
+}
+
+std::optional<Alert> ConvoyService::FindAlert(uint64_t alert_id) const {
+  std::lock_guard guard(history_mu_);
+  auto it = history_.find(alert_id);
+  if (it == history_.end()) return std::nullopt;
+  return it->second;
+}
+
+void ConvoyService::Acknowledge(uint64_t alert_id, std::string who,
+                                std::function<void(AckResult)> done) {
+  asio::post(strand_, [this, alert_id, who = std::move(who), done = std::move(done)] {
+    AckResult result;
+    // Alerts of an earlier run (ids at or below the offset) are not in this model.
+    if (alert_id <= alert_id_offset_ || !FindAlert(alert_id)) {
+      done(std::move(result));
+      return;
+    }
+    Status status = model_.Acknowledge(alert_id - alert_id_offset_, who, ModelNow());
+    for (AlertEvent& event : model_.TakeEvents()) Record(std::move(event));
+    result.alert = FindAlert(alert_id);
+    if (status.ok()) {
+      result.outcome = AckResult::Outcome::kAcknowledged;
+    } else {
+      result.outcome = AckResult::Outcome::kRefused;
+      result.message = status.message();
+      // The model counts from 1; say the id the staff see.
+      result.message = "alert " + std::to_string(alert_id) + ": " + status.message();
+    }
+    done(std::move(result));
+  });
 }
 
 void ConvoyService::Publish(int64_t now_ms) {
   for (AlertEvent& event : model_.TakeEvents()) Record(std::move(event));
   auto snapshot = std::make_shared<ConvoySnapshot>(model_.Snapshot(now_ms));
   for (Alert& alert : snapshot->open_alerts) alert.id += alert_id_offset_;
-  std::lock_guard guard(snapshot_mu_);
-  snapshot_ = std::move(snapshot);
+  std::shared_ptr<const ConvoySnapshot> shared = std::move(snapshot);
+  {
+    std::lock_guard guard(snapshot_mu_);
+    snapshot_ = shared;
+  }
+  if (on_snapshot) on_snapshot(shared);
 }
 
 std::shared_ptr<const ConvoySnapshot> ConvoyService::snapshot() const {

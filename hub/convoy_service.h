@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -47,8 +48,28 @@ class ConvoyService {
   // The latest snapshot, refreshed every tick; alert ids in it are journal ids.
   std::shared_ptr<const ConvoySnapshot> snapshot() const;
 
+  // Every alert of this hub run in its latest state, newest first (open and cleared). Alert ids
+  // are journal ids. Cost: a copy of the history, under a short lock.
+  std::vector<Alert> Alerts() const;
+  std::optional<Alert> FindAlert(uint64_t alert_id) const;
+
+  // Staff member `who` acknowledges alert `alert_id` (a journal id): on the model's strand, the
+  // acknowledged event is journaled and broadcast like any other; `done` is then called there.
+  struct AckResult {
+    enum class Outcome { kAcknowledged, kUnknown, kRefused } outcome = Outcome::kUnknown;
+    std::optional<Alert> alert;  // its state after the call, when known
+    std::string message;         // kRefused: why ("alert 3 was acknowledged by Ann")
+  };
+  void Acknowledge(uint64_t alert_id, std::string who, std::function<void(AckResult)> done);
+
+  // The plan the model follows. Immutable: safe to read from any thread.
+  const ModelPlan& plan() const { return model_.plan(); }
+
   // Called on the model's strand for every alert event, after it is queued for the journal.
+  // Set before Start.
   std::function<void(const AlertEvent&)> on_event;
+  // Called on the model's strand with each new snapshot (every tick). Set before Start.
+  std::function<void(const std::shared_ptr<const ConvoySnapshot>&)> on_snapshot;
 
  private:
   void Publish(int64_t now_ms);
@@ -71,6 +92,8 @@ class ConvoyService {
 
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const ConvoySnapshot> snapshot_;
+  mutable std::mutex history_mu_;
+  std::map<uint64_t, Alert> history_;  // by journal id; guarded by history_mu_
 };
 
 // The journal payload of an alert event (JournalAlert), with journal ids.

@@ -1,7 +1,17 @@
 #include "hub/hub.h"
 
 #include "convoy/v1/journal.pb.h"
+#include "hub/http/api.h"
+#include "hub/http/live.h"
+#include "hub/http/radio_desk.h"
+#include "hub/http/server.h"
+#include "hub/http/staff.h"
 #include "maps/route_file.h"
+#include "proto/clock.h"
+#if __has_include("hub/replay/replay_api.h")
+#include "hub/replay/replay_api.h"
+#define CONVOY_HUB_HAS_REPLAY 1
+#endif
 
 #include "proto/framing.h"
 
@@ -67,6 +77,23 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   auto model = MakeModel(options, hub->roster_);
   if (!model.ok()) return model.status();
   uint64_t last_alert_id = 0;
+  if (options.http && options.staff_path.empty()) {
+    return Error{"--http needs --staff FILE (name,role,token)"};
+  }
+  if (options.http) {
+    auto staff = api::StaffList::Load(options.staff_path);
+    if (!staff.ok()) return staff.status();
+    hub->staff_ = std::make_unique<api::StaffList>(std::move(*staff));
+  }
+  {
+    Hub* raw = hub.get();
+    hub->radio_ = std::make_unique<api::RadioDesk>(
+        hub->roster_, *hub->registry_, nullptr,
+        [raw](size_t car) {
+          return raw->osmand_ && raw->osmand_->phones().Get(car).reports_from_phone;
+        },
+        [] { return SystemClock::Instance().NowUtcMs(); }, hub->log_);
+  }
 
   JournalOptions journal_options;
   journal_options.dir = options.data_dir;
@@ -77,6 +104,10 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
       journal_options,
       [&](RecordType type, std::string_view payload) {
         if (type == RecordType::kAlert) last_alert_id = std::max(last_alert_id, AlertId(payload));
+        if (type == RecordType::kRadio || type == RecordType::kCarMessage) {
+          hub->radio_->Replay(type, payload);
+          return;
+        }
         if (Status status = hub->ingest_->Replay(type, payload); !status.ok()) {
           if (unreadable++ < 10) hub->log_("journal: skipping a record: " + status.message());
         } else if (hub->osmand_) {
@@ -87,12 +118,35 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   if (!journal.ok()) return journal.status();
   hub->journal_ = std::move(*journal);
   hub->ingest_->set_journal(hub->journal_.get());
+  hub->radio_->set_journal(hub->journal_.get());
   hub->convoy_ = std::make_unique<ConvoyService>(hub->io_, hub->roster_, std::move(*model),
                                                  hub->journal_.get(), options.clock,
                                                  last_alert_id + 1, hub->log_);
-  hub->ingest_->set_observer([convoy = hub->convoy_.get()](size_t car, auto fixes, auto verdicts) {
+  if (options.http) {
+    hub->live_ = std::make_unique<api::LiveHub>(hub->io_, hub->roster_, options.http_options.live,
+                                                hub->log_);
+  }
+  hub->ingest_->set_observer([convoy = hub->convoy_.get(), live = hub->live_.get()](
+                                 size_t car, auto fixes, auto verdicts) {
     convoy->OnDurableFixes(car, fixes, verdicts);
+    if (live) live->OnFixes(car, fixes, verdicts);
   });
+  {
+    api::RadioDesk* radio = hub->radio_.get();
+    TrackerHooks hooks;
+    hooks.on_connected = [radio](size_t car) { radio->OnCarConnected(car); };
+    hooks.on_radio_delivered = [radio](size_t car, uint64_t id) { radio->OnDelivered(car, id); };
+    hooks.on_car_message = [radio](size_t car, const v1::CarMessage& message) {
+      radio->OnCarMessage(car, message);
+    };
+    hub->registry_->set_hooks(std::move(hooks));
+    radio->on_sos = [convoy = hub->convoy_.get()](size_t car, std::string text) {
+      convoy->RaiseSos(car, std::move(text));
+    };
+  }
+  if (options.http) {
+    if (Status status = hub->StartHttp(); !status.ok()) return status;
+  }
   if (hub->osmand_) {
     // A phone's alarm=sos is an SOS alert like a unit's; it does not wait for its fix.
     hub->osmand_->set_on_sos([convoy = hub->convoy_.get()](const osmand::SosEvent& event) {
@@ -122,7 +176,47 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   return hub;
 }
 
+Status Hub::StartHttp() {
+  api::ApiServices services{roster_, *convoy_, *registry_, *ingest_, osmand_.get(), *radio_, {}};
+#ifdef CONVOY_HUB_HAS_REPLAY
+  auto replay = replay::ReplayApi::Create(options_.data_dir, roster_);
+  if (!replay.ok()) return replay.status();
+  std::shared_ptr<replay::ReplayApi> replay_api = std::move(*replay);
+  replay_ = replay_api;
+  services.replay = [replay_api](std::string_view path, std::string_view query) {
+    replay::ApiAnswer answer = replay_api->Handle(path, query);
+    return api::Answer{static_cast<unsigned>(answer.status),
+                       std::move(answer.content_type),
+                       std::move(answer.body),
+                       {}};
+  };
+#endif
+  api_ = std::make_unique<api::Api>(std::move(services));
+  api::Api* api = api_.get();
+  api::LiveHub* live = live_.get();
+  convoy_->on_event = [api, live](const AlertEvent& event) {
+    live->Broadcast(std::make_shared<const std::string>(api->AlertMessage(event)));
+  };
+  convoy_->on_snapshot = [api, live](const std::shared_ptr<const ConvoySnapshot>& snapshot) {
+    live->BroadcastConvoy(std::make_shared<const std::string>(api->ConvoyMessage(*snapshot)));
+  };
+  radio_->on_change = [api, live](const api::RadioEntry& entry) {
+    live->Broadcast(std::make_shared<const std::string>(api->RadioMessage(entry)));
+  };
+  api::ServerOptions server_options = options_.http_options;
+  auto server =
+      api::Server::Create(io_, *options_.http, server_options, *api_, *staff_, *live_, log_);
+  if (!server.ok()) return server.status();
+  http_ = std::move(*server);
+  return Status::Ok();
+}
+
 asio::ip::tcp::endpoint Hub::trackers_endpoint() const { return acceptor_.local_endpoint(); }
+
+std::optional<asio::ip::tcp::endpoint> Hub::http_endpoint() const {
+  if (!http_) return std::nullopt;
+  return http_->local_endpoint();
+}
 
 std::optional<asio::ip::tcp::endpoint> Hub::osmand_endpoint() const {
   if (!osmand_) return std::nullopt;
@@ -217,6 +311,7 @@ void Hub::Run() {
   asio::co_spawn(io_, StatusLoop(), asio::detached);
   convoy_->Start();
   if (osmand_) osmand_->Start();
+  if (http_) http_->Start();
   std::vector<std::thread> threads;
   for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
   io_.run();
@@ -232,6 +327,8 @@ void Hub::Stop() {
     registry_->CloseAll();
     convoy_->Stop();
     if (osmand_) osmand_->Stop();
+    if (http_) http_->Stop();
+    if (live_) live_->Stop();
     // Sessions end on their own once closed; whatever is left is abandoned after a deadline.
     asio::co_spawn(
         io_,

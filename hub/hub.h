@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "hub/convoy_service.h"
+#include "hub/http/options.h"
 #include "hub/ingest.h"
 #include "hub/journal.h"
 #include "hub/osmand/endpoint.h"
@@ -42,7 +43,19 @@ struct HubOptions {
   // Phones (Traccar Client, OsmAnd protocol) report here when set (hub/osmand/endpoint.h).
   std::optional<proto::HostPort> osmand;
   osmand::EndpointOptions osmand_options;
+  // The page and the API (hub/http/, api.md) when set; needs staff_path.
+  std::optional<proto::HostPort> http;
+  std::string staff_path;  // staff.csv: name,role,token
+  api::ServerOptions http_options;
 };
+
+namespace api {
+class Api;
+class LiveHub;
+class RadioDesk;
+class Server;
+class StaffList;
+}  // namespace api
 
 // Thread-safe: Stop() may be called from any thread or a signal handler's strand.
 class Hub {
@@ -56,6 +69,8 @@ class Hub {
   asio::ip::tcp::endpoint trackers_endpoint() const;
   // The phones' listening address; nullopt without options.osmand.
   std::optional<asio::ip::tcp::endpoint> osmand_endpoint() const;
+  // The page's and API's listening address; nullopt without options.http.
+  std::optional<asio::ip::tcp::endpoint> http_endpoint() const;
 
   // Serves on options.threads threads until Stop(); returns after an orderly shutdown: the
   // listener closed, connections closed, the journal's queue written and synced.
@@ -67,6 +82,12 @@ class Hub {
   ConvoyService& convoy() { return *convoy_; }
   // The phones' endpoint (SOS hook, battery table); nullptr without options.osmand.
   osmand::Endpoint* osmand() { return osmand_.get(); }
+  // The radio desk (always there: cars send messages without the page too).
+  api::RadioDesk& radio() { return *radio_; }
+  // The live feed, the HTTP server and the staff list; nullptr without options.http.
+  api::LiveHub* live() { return live_.get(); }
+  api::Server* http() { return http_.get(); }
+  const api::StaffList* staff() const { return staff_.get(); }
 
  private:
   Hub(const HubOptions& options, LogFn log);
@@ -75,6 +96,7 @@ class Hub {
   // connection's slot is given back when the returned token is destroyed.
   std::shared_ptr<void> AdmitFrom(const asio::ip::address& address);
   asio::awaitable<void> StatusLoop();
+  Status StartHttp();  // Create, with options.http: the API, the live feed and the listener
 
   HubOptions options_;
   LogFn log_;
@@ -92,6 +114,12 @@ class Hub {
   std::unique_ptr<TrackerRegistry> registry_;
   std::unique_ptr<osmand::Endpoint> osmand_;  // the journal's callbacks reach it
   std::unique_ptr<ConvoyService> convoy_;
+  std::unique_ptr<api::StaffList> staff_;
+  std::unique_ptr<api::RadioDesk> radio_;
+  std::unique_ptr<api::LiveHub> live_;
+  std::unique_ptr<api::Api> api_;
+  std::unique_ptr<api::Server> http_;
+  std::shared_ptr<void> replay_;  // the replay API when built in (hub/replay/replay_api.h)
   // Declared after what its callbacks touch, so it is destroyed (and drained) first.
   std::unique_ptr<Journal> journal_;
   asio::ip::tcp::acceptor acceptor_;

@@ -13,6 +13,7 @@ namespace po = boost::program_options;
 
 int main(int argc, char** argv) {
   std::string data_dir, trackers, roster, osmand, osmand_cert, osmand_key, route, plan, clock;
+  std::string http, staff, web = CONVOY_WEB_DIR;
   int threads = 2, status_s = 10;
   po::options_description flags("convoy-hub flags");
   flags.add_options()("help", "print this help")("data", po::value(&data_dir)->required(),
@@ -32,7 +33,10 @@ int main(int argc, char** argv) {
       "HOST:PORT where phones running Traccar Client report (OsmAnd protocol; Traccar's "
       "port is 5055); off when not given")("osmand-tls-cert", po::value(&osmand_cert),
                                            "PEM certificate chain: HTTPS for phones")(
-      "osmand-tls-key", po::value(&osmand_key), "PEM private key of --osmand-tls-cert");
+      "osmand-tls-key", po::value(&osmand_key), "PEM private key of --osmand-tls-cert")(
+      "http", po::value(&http), "HOST:PORT of the page and the API (api.md); off when not given")(
+      "staff", po::value(&staff), "staff.csv: name,role,token (needed with --http)")(
+      "web", po::value(&web)->default_value(web), "directory of the built page");
   if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-hub")) return *exit_code;
 
   convoy::hub::HubOptions options;
@@ -71,6 +75,21 @@ int main(int argc, char** argv) {
     options.osmand_options.tls_key_path = osmand_key;
   }
 
+  if (!http.empty()) {
+    auto address = convoy::proto::ParseHostPort(http, "--http");
+    if (!address.ok()) {
+      std::cerr << "convoy-hub: " << address.message() << "\n";
+      return 2;
+    }
+    if (staff.empty()) {
+      std::cerr << "convoy-hub: --http needs --staff FILE\n";
+      return 2;
+    }
+    options.http = *address;
+    options.staff_path = staff;
+    options.http_options.web_dir = web;
+  }
+
   // Before any thread starts, so that every thread inherits the blocked signals.
   std::function<void()> stop_hub;
   convoy::StopOnSignals([&stop_hub] {
@@ -87,6 +106,10 @@ int main(int argc, char** argv) {
   if (const auto phones = (*hub)->osmand_endpoint()) {
     std::cout << " osmand="
               << convoy::proto::HostPort{phones->address().to_string(), phones->port()}.ToString();
+  }
+  if (const auto page = (*hub)->http_endpoint()) {
+    std::cout << " http="
+              << convoy::proto::HostPort{page->address().to_string(), page->port()}.ToString();
   }
   std::cout << std::endl;
 

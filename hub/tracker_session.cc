@@ -72,6 +72,9 @@ asio::awaitable<void> TrackerSession::Run() {
   registry_.Attach(car_index_, self);
   asio::co_spawn(
       socket_.get_executor(), [self] { return self->WriteLoop(); }, asio::detached);
+  const TrackerHooks& hooks = registry_.hooks();
+  // Radio messages the car has not confirmed yet go out now.
+  if (hooks.on_connected) hooks.on_connected(car_index_);
 
   v1::Uplink message;
   while (co_await ReadFrame(&message, options_.idle_timeout)) {
@@ -87,8 +90,13 @@ asio::awaitable<void> TrackerSession::Run() {
         break;
       }
       case v1::Uplink::kRadioDelivered:
+        if (hooks.on_radio_delivered) {
+          hooks.on_radio_delivered(car_index_, message.radio_delivered().message_id());
+        }
+        break;
       case v1::Uplink::kCarMessage:
-        break;  // The radio desk takes these (issue 5); until then they are only accepted.
+        if (hooks.on_car_message) hooks.on_car_message(car_index_, message.car_message());
+        break;
       default:
         log_("closing " + Peer() + ": unexpected frame after the handshake");
         ok = false;

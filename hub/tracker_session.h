@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "convoy/v1/convoy.pb.h"
 #include "hub/ingest.h"
@@ -78,10 +80,21 @@ class TrackerSession : public std::enable_shared_from_this<TrackerSession> {
   bool write_loop_done_ = false;
 };
 
+// What the rest of the hub hears from the cars beside their fixes (the radio desk). Each runs on
+// the car's session strand; keep them short.
+struct TrackerHooks {
+  std::function<void(size_t car)> on_connected;  // after the handshake, as the session attaches
+  std::function<void(size_t car, uint64_t message_id)> on_radio_delivered;
+  std::function<void(size_t car, const v1::CarMessage& message)> on_car_message;
+};
+
 // The connected cars: at most one session per car. Thread-safe.
 class TrackerRegistry {
  public:
   explicit TrackerRegistry(size_t car_count) : sessions_(car_count) {}
+  // Set before the hub serves; not to be changed afterwards.
+  void set_hooks(TrackerHooks hooks) { hooks_ = std::move(hooks); }
+  const TrackerHooks& hooks() const { return hooks_; }
   // Makes `session` the car's connection, closing a previous one (a car that reconnected
   // before its old connection timed out).
   void Attach(size_t car_index, const std::shared_ptr<TrackerSession>& session);
@@ -93,6 +106,7 @@ class TrackerRegistry {
  private:
   mutable std::mutex mu_;
   std::vector<std::weak_ptr<TrackerSession>> sessions_;
+  TrackerHooks hooks_;
 };
 
 }  // namespace convoy::hub

@@ -1,0 +1,34 @@
+// Options of the hub's HTTP server and live feed; a light header for hub.h (no Beast).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+
+namespace convoy::hub::api {
+
+struct LiveOptions {
+  size_t max_viewers = 1000;
+  size_t max_queued_messages = 256;  // alert/radio events waiting for one viewer; beyond: dropped
+  std::chrono::milliseconds positions_interval{100};
+  std::chrono::milliseconds write_timeout{30'000};  // a write stuck this long drops the viewer
+  size_t max_client_frame_bytes = 4096;
+  // The kernel's send buffer of a viewer's socket (SO_SNDBUF); 0: the system's default. Small
+  // values bound what a frozen viewer holds in the kernel too, at some cost in throughput.
+  int send_buffer_bytes = 0;
+};
+
+struct ServerOptions {
+  std::filesystem::path web_dir;  // the page: index.html and assets/
+  size_t header_limit_bytes = 8 * 1024;
+  size_t body_limit_bytes = 16 * 1024;
+  // From a request's first byte to its last: a sender trickling a byte at a time is cut.
+  std::chrono::milliseconds request_timeout{10'000};
+  // Between requests on a kept-alive connection.
+  std::chrono::milliseconds idle_timeout{60'000};
+  size_t max_connections = 1024;  // HTTP connections open at once (viewers included)
+  size_t max_static_file_bytes = 64 << 20;
+  LiveOptions live;
+};
+
+}  // namespace convoy::hub::api
