@@ -69,7 +69,10 @@ export class RadioDesk {
   }
 
   apply(m) {
-    const known = this.messages.has(m.id);
+    const known = this.messages.get(m.id);
+    // The answer to our own POST can arrive after live updates of the same message: deliveries only
+    // grow, so an older view (fewer delivered) never replaces a newer one.
+    if (known && known.delivered && m.delivered && m.delivered.length < known.delivered.length) return;
     this.messages.set(m.id, m);
     if (!known && m.from_car) beep(m.kind === 'sos');
     this.render();
