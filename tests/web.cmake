@@ -43,3 +43,6 @@ function(convoy_web_test name file)
 endfunction()
 
 convoy_web_test(web_live_page_test live_page_test.mjs)
+convoy_web_test(web_reconnect_test reconnect_test.mjs)
+convoy_web_test(web_login_test login_test.mjs)
+convoy_web_test(web_replay_test replay_test.mjs)

@@ -9,6 +9,8 @@ export async function openAs(context, run, role) {
   page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
   await page.goto(`${run.hub.url}/login?token=${run.staff.tokens[role]}`);
   await waitFor(async () => (await page.textContent('#me')).includes(run.staff.names[role]), `the page to know ${role}`);
+  // The page has chosen its view (live or replay) once body[data-view] is set.
+  await waitFor(() => page.getAttribute('body', 'data-view'), 'the page to show its view');
   return { page, errors };
 }
 

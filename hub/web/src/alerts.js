@@ -97,7 +97,7 @@ export class AlertDesk {
       : (a.cleared_ms ? '' : `<button data-ack="${esc(a.id)}" data-testid="alert-ack">acknowledge</button>`);
     const cleared = a.cleared_ms ? ` · cleared ${clock(a.cleared_ms)}${a.cleared_by ? ` (${esc(a.cleared_by)})` : ''}` : '';
     return `<div class="${cls}" data-alert="${esc(a.id)}" data-kind="${esc(a.kind)}" data-testid="alert">` +
-      `<strong>${esc(a.kind)}</strong> car ${esc(cars)} — ${esc(a.text || '')}` +
+      `<strong>${esc(a.kind)}</strong> car ${esc(cars)}${a.text ? ` — ${esc(a.text)}` : ''}` +
       `<div class="meta">raised ${clock(a.raised_ms)}${cleared} · ${figures(a)}</div>${owner}</div>`;
   }
 

@@ -30,7 +30,10 @@ let radio = null;
 let replay = null;
 const lastFix = new Map();  // car id -> newest fix_ms seen in "positions" (between snapshots)
 
+let loginShown = false;
 function showLogin() {
+  if (loginShown) return;
+  loginShown = true;
   $('login').hidden = false;
   // Once the login link has been opened (another tab sets the cookie), this page carries on by itself.
   setInterval(async () => {

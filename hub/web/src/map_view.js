@@ -56,13 +56,15 @@ export class CarLayer {
     this.markers = new Map();  // car id -> { marker, state, role }
   }
 
-  // car: { id, lat, lon, state?, role?, name? }; lat/lon null hides the car.
+  // car: { id, lat?, lon?, state?, role?, name? }; lat/lon null hides the car, absent keeps it where it is.
   update(car) {
     let entry = this.markers.get(car.id);
-    if (car.lat == null || car.lon == null) {
+    if (car.lat === null || car.lon === null) {
       if (entry) this.remove(car.id);
       return;
     }
+    const move = car.lat !== undefined && car.lon !== undefined;
+    if (!entry && !move) return;
     if (!entry) {
       const html = `<div class="car-marker${this.ghost ? ' ghost' : ''}" data-car="${esc(car.id)}">` +
         `<span class="dot"></span><span class="label">${esc(carLabel(car.id))}</span></div>`;
@@ -75,7 +77,7 @@ export class CarLayer {
       this.markers.set(car.id, entry);
       marker.on('add', () => this.paint(entry));  // Leaflet rebuilds the element when re-added
       marker.addTo(this.group);
-    } else {
+    } else if (move) {
       entry.marker.setLatLng([car.lat, car.lon]);
     }
     if (car.state !== undefined && car.state !== entry.state) entry.state = car.state;
