@@ -38,7 +38,8 @@ Result<std::string> ReadRange(const std::filesystem::path& path, uint64_t offset
 }  // namespace
 
 Status JournalTail::ReadNew(const JournalRecordCallback& on_record,
-                            const JournalDamageCallback& on_damage, uint64_t* bytes_read) {
+                            const JournalDamageCallback& on_damage, uint64_t* bytes_read,
+                            const ProgressFn& progress) {
   auto listed = ListJournalSegments(dir_, proto::FileSystem::Default());
   if (!listed.ok()) return listed.status();
   // A segment gone from the directory (the hub removes only empty ones) is forgotten.
@@ -47,6 +48,16 @@ Status JournalTail::ReadNew(const JournalRecordCallback& on_record,
       if (segment.index == entry.first) return false;
     return true;
   });
+  uint64_t total_bytes = 0, done_bytes = 0, next_report = 0;
+  if (progress) {
+    for (const JournalSegment& segment : *listed) {
+      std::error_code ec;
+      const uint64_t size = std::filesystem::file_size(segment.path, ec);
+      const auto known = segments_.find(segment.index);
+      const uint64_t consumed = known == segments_.end() ? 0 : known->second.consumed;
+      if (!ec && size > consumed) total_bytes += size - consumed;
+    }
+  }
   for (size_t i = 0; i < listed->size(); ++i) {
     const JournalSegment& segment = (*listed)[i];
     const bool newest = i + 1 == listed->size();
@@ -70,15 +81,21 @@ Status JournalTail::ReadNew(const JournalRecordCallback& on_record,
         state.consumed);
     proto::Record record;
     while (reader.Next(&record)) {
+      if (progress && done_bytes + (record.offset - state.consumed) >= next_report) {
+        progress(done_bytes + (record.offset - state.consumed), total_bytes);
+        next_report = done_bytes + (record.offset - state.consumed) + (1u << 20);
+      }
       if (on_record) {
         on_record(static_cast<RecordType>(record.type), record.payload,
                   RecordPosition{segment.index, record.offset});
       }
     }
     // The newest segment may end in a record being written: read from its start next time.
+    done_bytes += data->size();
     state.consumed = newest ? reader.valid_end() : state.consumed + data->size();
     state.seen_size = size;
   }
+  if (progress) progress(total_bytes, total_bytes);
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 
 #include "hub/journal_reader.h"
@@ -22,8 +23,10 @@ class JournalTail {
   // on_damage (may be nullptr) for regions skipped. Adds the bytes read to *bytes_read (may be
   // nullptr). Cost: a directory listing and a stat per segment when nothing is new; otherwise
   // one read of the new bytes. Errors: the directory cannot be listed or a segment read.
+  // progress (may be nullptr) gets the new bytes read so far and in all, about every MiB.
+  using ProgressFn = std::function<void(uint64_t done_bytes, uint64_t total_bytes)>;
   Status ReadNew(const JournalRecordCallback& on_record, const JournalDamageCallback& on_damage,
-                 uint64_t* bytes_read = nullptr);
+                 uint64_t* bytes_read = nullptr, const ProgressFn& progress = nullptr);
 
  private:
   struct SegmentState {

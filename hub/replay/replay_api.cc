@@ -240,7 +240,20 @@ ApiAnswer ReplayApi::Events(std::string_view query_text) const {
     if (i > 0) out += ',';
     AppendAlertJson(out, alerts[i]->state);
   }
-  out += "],\"radio\":[]}";
+  out += "],\"radio\":[";
+  std::vector<const ReplayRadio*> radio;
+  for (const ReplayRadio& message : index_->radio()) {
+    if (message.time_ms() >= window->from_ms && message.time_ms() < window->to_ms)
+      radio.push_back(&message);
+  }
+  std::stable_sort(radio.begin(), radio.end(), [](const ReplayRadio* a, const ReplayRadio* b) {
+    return a->time_ms() < b->time_ms();
+  });
+  for (size_t i = 0; i < radio.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendRadioJson(out, *radio[i]);
+  }
+  out += "]}";
   return answer;
 }
 

@@ -4,7 +4,7 @@
 //   /range                          the recording's time span, its days and its cars
 //   /at?t=MS                        each car's last good fix at or before t
 //   /tracks?from=MS&to=MS[&car=ID][&step_s=N]   decimated tracks, at most 200,000 points
-//   /events?from=MS&to=MS           alerts open during the window (radio once recorded)
+//   /events?from=MS&to=MS           alerts open during the window, radio messages sent in it
 //
 // Bad queries are 400 with {"error":"..."} saying which parameter and why; an unknown call or
 // car is 404; a window with too many points is 413.

@@ -36,13 +36,14 @@ ReplayIndex::ReplayIndex(std::filesystem::path dir, const proto::Roster* roster,
 }
 
 Result<std::unique_ptr<ReplayIndex>> ReplayIndex::Open(const std::filesystem::path& data_dir,
-                                                       const proto::Roster* roster, LogFn warn) {
+                                                       const proto::Roster* roster, LogFn warn,
+                                                       const JournalTail::ProgressFn& progress) {
   std::error_code ec;
   if (!std::filesystem::is_directory(data_dir, ec)) {
     return Error{data_dir.string() + ": no such directory"};
   }
   std::unique_ptr<ReplayIndex> index(new ReplayIndex(data_dir, roster, std::move(warn)));
-  auto updated = index->Update();
+  auto updated = index->Update(progress);
   if (!updated.ok()) return updated.status();
   return index;
 }
@@ -104,7 +105,42 @@ void ReplayIndex::AddAlert(std::string_view payload, const RecordPosition& where
   alerts_[it->second].state = std::move(record);
 }
 
-Result<bool> ReplayIndex::Update() {
+void ReplayIndex::AddRadio(std::string_view payload, const RecordPosition& where) {
+  v1::JournalRadio record;
+  if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) + " offset " +
+                                        std::to_string(where.offset) + ": unreadable radio record");
+    return;
+  }
+  auto it = radio_by_id_.find(record.message_id());
+  if (record.event() == v1::JournalRadio::EVENT_SENT) {
+    radio_by_id_[record.message_id()] = radio_.size();
+    ReplayRadio message;
+    message.sent = std::move(record);
+    radio_.push_back(std::move(message));
+    return;
+  }
+  if (it == radio_by_id_.end()) return;  // a receipt for a message sent before the recording
+  auto& delivered = radio_[it->second].delivered;
+  for (const std::string& car : record.car_ids()) {
+    if (std::find(delivered.begin(), delivered.end(), car) == delivered.end())
+      delivered.push_back(car);
+  }
+}
+
+void ReplayIndex::AddCarMessage(std::string_view payload, const RecordPosition& where) {
+  ReplayRadio message;
+  message.from_car = true;
+  if (!message.car_message.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) + " offset " +
+                                        std::to_string(where.offset) +
+                                        ": unreadable car message record");
+    return;
+  }
+  radio_.push_back(std::move(message));
+}
+
+Result<bool> ReplayIndex::Update(const JournalTail::ProgressFn& progress) {
   touched_.clear();
   new_car_ = false;
   const uint64_t records_before = stats_.records;
@@ -113,7 +149,9 @@ Result<bool> ReplayIndex::Update() {
         ++stats_.records;
         if (type == RecordType::kFixes) AddFixes(payload, where);
         if (type == RecordType::kAlert) AddAlert(payload, where);
-        // Other types (radio, car messages, events) are skipped until the replay shows them.
+        if (type == RecordType::kRadio) AddRadio(payload, where);
+        if (type == RecordType::kCarMessage) AddCarMessage(payload, where);
+        // Other types (events, types of newer hubs) are not shown by the replay.
       },
       [&](const DamagedRegion& damage) {
         stats_.bytes_damaged += damage.bytes;
@@ -121,7 +159,7 @@ Result<bool> ReplayIndex::Update() {
                             ": skipped " + std::to_string(damage.bytes) + " bytes (" +
                             damage.reason + ")");
       },
-      &stats_.bytes_read);
+      &stats_.bytes_read, progress);
   if (!status.ok()) return status;
 
   for (auto& [car, old_size] : touched_) {

@@ -1,6 +1,6 @@
-// The replay's in-memory index over a recording: per car, its good fixes sorted by time, and the
-// alerts (radio messages once the journal records them). Built from the hub's journal once and
-// extended with the journal's new tail on demand, since a live hub keeps writing.
+// The replay's in-memory index over a recording: per car, its good fixes sorted by time, the
+// alerts and the radio messages (journal record types 1 to 4). Built from the hub's journal once
+// and extended with the journal's new tail on demand, since a live hub keeps writing.
 //
 // Memory: 24 bytes per good fix (about 70 MB for a two-day, 40-car tour at 1 Hz), plus the alerts.
 // Not thread-safe: ReplayApi guards it with a reader/writer lock (Update writes, the rest reads).
@@ -53,6 +53,16 @@ struct ReplayAlert {
   v1::JournalAlert state;
 };
 
+// A radio message: a staff message (with the cars that confirmed it so far) or a message from a
+// car (SOS, canned reply). Message ids, like alert ids, start again when the hub restarts.
+struct ReplayRadio {
+  bool from_car = false;
+  v1::JournalRadio sent;               // staff message (from_car false): the SENT record
+  std::vector<std::string> delivered;  // cars that confirmed it, in order of confirmation
+  v1::JournalCarMessage car_message;   // from_car true
+  int64_t time_ms() const { return from_car ? car_message.time_ms() : sent.time_ms(); }
+};
+
 struct IndexStats {
   uint64_t records = 0;
   uint64_t fixes_read = 0;     // every fix decoded
@@ -68,19 +78,23 @@ class ReplayIndex {
   // index copies what it needs. warn gets one line per damaged region or unreadable record (the
   // first 10 of each). Errors: "DIR: no such directory", a segment that cannot be read. A
   // directory with no segments yet is an empty recording, not an error (a hub just started).
-  static Result<std::unique_ptr<ReplayIndex>> Open(const std::filesystem::path& data_dir,
-                                                   const proto::Roster* roster, LogFn warn);
+  // progress (may be nullptr): journal bytes read so far and in all.
+  static Result<std::unique_ptr<ReplayIndex>> Open(
+      const std::filesystem::path& data_dir, const proto::Roster* roster, LogFn warn,
+      const JournalTail::ProgressFn& progress = nullptr);
 
   // Indexes the records appended since the last call. Returns whether anything changed.
   // Cost: a directory listing when nothing is new; else decoding the new records and, per car
   // with new fixes, a merge when they are older than its newest (backfills).
-  Result<bool> Update();
+  Result<bool> Update(const JournalTail::ProgressFn& progress = nullptr);
 
   // Roster order for cars in the roster, then by id. Cars appear with their first good fix.
   const std::vector<std::unique_ptr<ReplayCar>>& cars() const { return cars_; }
   const ReplayCar* FindCar(std::string_view id) const;
   // In journal order (roughly the order raised).
   const std::vector<ReplayAlert>& alerts() const { return alerts_; }
+  // In journal order.
+  const std::vector<ReplayRadio>& radio() const { return radio_; }
   const IndexStats& stats() const { return stats_; }
   // The first and last good fix of any car; nullopt for an empty recording.
   std::optional<int64_t> first_ms() const;
@@ -91,6 +105,8 @@ class ReplayIndex {
   ReplayCar& CarFor(const std::string& id);
   void AddFixes(std::string_view payload, const RecordPosition& where);
   void AddAlert(std::string_view payload, const RecordPosition& where);
+  void AddRadio(std::string_view payload, const RecordPosition& where);
+  void AddCarMessage(std::string_view payload, const RecordPosition& where);
   void Warn(uint64_t& count, const std::string& line);
 
   struct RosterEntry {
@@ -108,6 +124,8 @@ class ReplayIndex {
   bool new_car_ = false;
   std::vector<ReplayAlert> alerts_;
   std::unordered_map<uint64_t, size_t> alert_by_id_;  // the current run's ids -> alerts_
+  std::vector<ReplayRadio> radio_;
+  std::unordered_map<uint64_t, size_t> radio_by_id_;  // the current run's staff messages
   IndexStats stats_;
   uint64_t warnings_ = 0;
 };

@@ -1,6 +1,7 @@
 #include "hub/replay/replay_json.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "hub/replay/json_text.h"
 
@@ -80,6 +81,65 @@ void AppendAlertJson(std::string& out, const v1::JournalAlert& alert) {
   AppendOptionalText(out, alert.acknowledged_by());
   out += ",\"acknowledged_ms\":";
   AppendOptionalTime(out, alert.acknowledged_ms());
+  out += '}';
+}
+
+namespace {
+template <class Ids>
+void AppendIds(std::string& out, const Ids& ids) {
+  out += '[';
+  bool comma = false;
+  for (const auto& id : ids) {
+    if (std::exchange(comma, true)) out += ',';
+    AppendJsonString(out, id);
+  }
+  out += ']';
+}
+}  // namespace
+
+void AppendRadioJson(std::string& out, const ReplayRadio& message) {
+  if (message.from_car) {
+    const v1::JournalCarMessage& m = message.car_message;
+    out += "{\"id\":";
+    AppendJsonInt(out, static_cast<int64_t>(m.message_id()));
+    out += ",\"from_car\":";
+    AppendJsonString(out, m.car_id());
+    out += ",\"kind\":";
+    AppendJsonString(out, m.kind());
+    out += ",\"text\":";
+    AppendJsonString(out, m.text());
+    out += ",\"time_ms\":";
+    AppendJsonInt(out, m.time_ms());
+    out += '}';
+    return;
+  }
+  const v1::JournalRadio& m = message.sent;
+  out += "{\"id\":";
+  AppendJsonInt(out, static_cast<int64_t>(m.message_id()));
+  out += ",\"from\":";
+  AppendJsonString(out, m.from());
+  out += ",\"to\":";
+  AppendJsonString(out, m.to());
+  out += ",\"text\":";
+  AppendJsonString(out, m.text());
+  out += ",\"sent_ms\":";
+  AppendJsonInt(out, m.time_ms());
+  out += ",\"cars\":";
+  AppendIds(out, m.car_ids());
+  out += ",\"delivered\":";
+  AppendIds(out, message.delivered);
+  std::vector<std::string> pending;
+  for (const std::string& car : m.car_ids()) {
+    const bool phone = std::find(m.phone_car_ids().begin(), m.phone_car_ids().end(), car) !=
+                       m.phone_car_ids().end();
+    const bool heard = std::find(message.delivered.begin(), message.delivered.end(), car) !=
+                       message.delivered.end();
+    if (!phone && !heard) pending.push_back(car);
+  }
+  out += ",\"pending\":";
+  AppendIds(out, pending);
+  out += ",\"phones\":";
+  AppendIds(out, m.phone_car_ids());
   out += '}';
 }
 

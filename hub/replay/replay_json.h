@@ -21,6 +21,11 @@ void AppendPositionJson(std::string& out, std::string_view car_id, const ReplayF
 // names not (yet) set, are null.
 void AppendAlertJson(std::string& out, const v1::JournalAlert& alert);
 
+// A radio message as the live API gives it: a staff message {"id","from","to","text","sent_ms",
+// "cars","delivered","pending","phones"} (delivered: as of the end of the recording), or a car's
+// {"id","from_car","kind","text","time_ms"}.
+void AppendRadioJson(std::string& out, const ReplayRadio& message);
+
 // Appends to `picked` the indices of car.fixes to draw for [from_ms, to_ms): the first fix in
 // each step_ms-long slot counted from from_ms, so at most one per slot. Stops after `limit`
 // indices. Returns how many were appended. Cost: O(points x log fixes).
