@@ -21,7 +21,7 @@ ROOT=$PWD
 BIN=${CONVOY_BIN_DIR:-$ROOT/build/bin}
 HUB_CYCLES=${1:-100}
 TRACKER_CYCLES=${2:-100}
-CARS=40
+CARS=${KILL9_CARS:-40}
 INTERVAL_MS=40
 NMEA=$ROOT/tests/data/nmea-gpsd/telit-he910.log
 
@@ -96,7 +96,7 @@ status=0
 # ---- Part 1: the hub, killed under load -------------------------------------------------------
 if [ "$HUB_CYCLES" -gt 0 ]; then
   # Enough fixes that the cars are still driving through every cycle (about 1.4 s each).
-  FIXES_PER_CAR=$((HUB_CYCLES * 1500 / INTERVAL_MS + 500))
+  FIXES_PER_CAR=${KILL9_FIXES_PER_CAR:-$((HUB_CYCLES * 1500 / INTERVAL_MS + 500))}
   start_hub "$WORK/data" 0
   PORT=$HUB_PORT
   "$BIN/convoy-sim" --hub "127.0.0.1:$PORT" --roster "$WORK/cars.csv" --interval-ms "$INTERVAL_MS" \
@@ -126,6 +126,9 @@ if [ "$HUB_CYCLES" -gt 0 ]; then
     status=1
   }
   awk -F, 'NR > 1 { print $1 "," $2 }' "$WORK/report.csv" >"$WORK/hub-made.csv"
+  acked=$(awk -F, 'NR > 1 { made += $2; acked += $3 } END { printf "%d of %d", acked, made }' \
+    "$WORK/report.csv")
+  echo "hub drill: fixes acknowledged to the cars: $acked"
   recoveries=$(grep -c "journal .*: " "$WORK/hub.log" || true)
   echo "hub drill: $HUB_CYCLES kill -9 cycles in ${killed_s} s under $CARS cars at $((1000 / INTERVAL_MS)) fixes/s each; $recoveries journal recoveries"
   check_journal "$WORK/data" "$WORK/hub-made.csv" "hub drill" || status=1
