@@ -14,7 +14,7 @@ shift || true
 WORK=${CONVOY_FUZZ_WORK:-/tmp/convoy-fuzz}
 TARGETS=("$@")
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  TARGETS=(session handshake nmea gpsd_json journal roster route_file tour_plan osmand)
+  TARGETS=(session handshake nmea gpsd_json journal roster route_file tour_plan osmand http ws)
 fi
 
 failed=0
