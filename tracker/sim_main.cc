@@ -1,20 +1,63 @@
 // convoy-sim: many simulated cars reporting to a hub. The demo's convoy and the benchmarks' load.
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include <boost/program_options.hpp>
 
 #include "proto/cli.h"
+#include "proto/clock.h"
 
 #include "tracker/simulator.h"
+#include "tracker/tour_sim.h"
 
 namespace po = boost::program_options;
+
+namespace {
+
+// --from / --until: UTC milliseconds, or YYYY-MM-DDTHH:MM[:SS]Z.
+std::optional<int64_t> ParseSimTime(const std::string& text) {
+  if (text.empty()) return 0;
+  if (text.find_first_not_of("0123456789") == std::string::npos) return std::stoll(text);
+  std::tm tm{};
+  int year, month, day, hour, minute, second = 0;
+  if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%dZ", &year, &month, &day, &hour, &minute,
+                  &second) < 5 ||
+      text.back() != 'Z') {
+    return std::nullopt;
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) items.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return items;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   convoy::tracker::SimOptions options;
   std::string hub, roster_path, mode, report_path, make_roster;
   size_t car_limit = 0, roster_cars = 40;
+  std::string scenario, incidents = "all", from_text, until_text, osmand_hub;
+  bool list_incidents = false;
+  std::string dated_plan_dir;
+  convoy::tracker::TourSimOptions tour;
   int interval_ms = 1000;
   po::options_description flags("convoy-sim flags");
   flags.add_options()("help", "print this help")("hub", po::value(&hub),
@@ -43,7 +86,26 @@ int main(int argc, char** argv) {
       "report", po::value(&report_path), "write per-car figures as CSV to FILE ('-': stdout)")(
       "make-roster", po::value(&make_roster),
       "write a roster of --roster-cars simulated cars to FILE and exit")(
-      "roster-cars", po::value(&roster_cars)->default_value(40), "cars in a --make-roster roster");
+      "roster-cars", po::value(&roster_cars)->default_value(40), "cars in a --make-roster roster")(
+      "scenario", po::value(&scenario),
+      "tour: play the two-day tour of --plan (real roads, GPS noise, scripted incidents) "
+      "instead of --mode")("plan", po::value(&tour.plan_path), "tour: the tour plan file")(
+      "speedup", po::value(&tour.speedup)->default_value(60),
+      "tour: simulated seconds per wall second (run the hub with --clock fix-time)")(
+      "seed", po::value(&tour.tour.seed)->default_value(1), "tour: the scenario's random seed")(
+      "incidents", po::value(&incidents)->default_value("all"),
+      "tour: all | none | a comma list of straggler, wrong-turn, breakdown, tunnel, red-light, "
+      "sos, late-arrival")("phones", po::value(&tour.phones)->default_value(0),
+                           "tour: N cars report as phones (Traccar Client, OsmAnd protocol)")(
+      "osmand-hub", po::value(&osmand_hub), "tour: HOST:PORT of the hub's OsmAnd port (--phones)")(
+      "from", po::value(&from_text),
+      "tour: start at this simulated time (UTC ms or YYYY-MM-DDTHH:MM[:SS]Z)")(
+      "until", po::value(&until_text), "tour: stop after this simulated time")(
+      "write-dated-plan", po::value(&dated_plan_dir),
+      "tour: write a copy of --plan dated 3 days ago into DIR (the hub refuses fix times over 8 "
+      "days old), print its path and exit")(
+      "list-incidents", po::bool_switch(&list_incidents),
+      "tour: print the scripted incidents with their times and the alerts they should raise");
   if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-sim")) return *exit_code;
   auto log = convoy::LogToStderr("sim");
   if (!make_roster.empty()) {
@@ -51,6 +113,56 @@ int main(int argc, char** argv) {
       std::cerr << "convoy-sim: " << status.message() << "\n";
       return 1;
     }
+    return 0;
+  }
+  if (!scenario.empty() && scenario != "tour") {
+    std::cerr << "convoy-sim: --scenario must be tour\n";
+    return 2;
+  }
+  if (scenario == "tour") {
+    if (tour.plan_path.empty()) {
+      std::cerr << "convoy-sim: --scenario tour needs --plan FILE\n";
+      return 2;
+    }
+    tour.tour.incidents = incidents != "none";
+    if (incidents != "all" && incidents != "none") tour.tour.only_incidents = SplitList(incidents);
+    const auto from = ParseSimTime(from_text), until = ParseSimTime(until_text);
+    if (!from || !until) {
+      std::cerr << "convoy-sim: --from/--until: UTC milliseconds or YYYY-MM-DDTHH:MM[:SS]Z\n";
+      return 2;
+    }
+    tour.from_ms = *from;
+    tour.until_ms = *until;
+  }
+  if (!dated_plan_dir.empty()) {
+    auto copy = convoy::tracker::WriteDatedPlanCopy(tour.plan_path, dated_plan_dir,
+                                                    convoy::SystemClock::Instance().NowUtcMs());
+    if (!copy.ok()) {
+      std::cerr << "convoy-sim: " << copy.message() << "\n";
+      return 1;
+    }
+    std::cout << *copy << "\n";
+    return 0;
+  }
+  if (list_incidents) {
+    if (scenario != "tour") {
+      std::cerr << "convoy-sim: --list-incidents needs --scenario tour\n";
+      return 2;
+    }
+    if (!roster_path.empty()) {
+      auto roster = convoy::proto::Roster::Load(roster_path);
+      if (!roster.ok()) {
+        std::cerr << "convoy-sim: " << roster.message() << "\n";
+        return 1;
+      }
+      tour.tour.cars = roster->cars().size();
+    }
+    auto lines = convoy::tracker::DescribeTourIncidents(tour.plan_path, tour.tour);
+    if (!lines.ok()) {
+      std::cerr << "convoy-sim: " << lines.message() << "\n";
+      return 1;
+    }
+    for (const std::string& line : *lines) std::cout << line << "\n";
     return 0;
   }
   if (hub.empty() || roster_path.empty()) {
@@ -80,6 +192,24 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (car_limit > 0 && car_limit < roster->cars().size()) roster->Truncate(car_limit);
+
+  if (scenario == "tour") {
+    tour.hub = options.hub;
+    if (!osmand_hub.empty()) {
+      auto address = convoy::proto::ParseHostPort(osmand_hub, "--osmand-hub");
+      if (!address.ok()) {
+        std::cerr << "convoy-sim: " << address.message() << "\n";
+        return 2;
+      }
+      tour.osmand = *address;
+    }
+    auto result = convoy::tracker::RunTourSimulation(*roster, tour, log);
+    if (!result.ok()) {
+      std::cerr << "convoy-sim: " << result.message() << "\n";
+      return 1;
+    }
+    return result->drained ? 0 : 3;
+  }
 
   const auto report = convoy::tracker::RunSimulation(*roster, options, log);
 

@@ -1,6 +1,8 @@
 #include "tracker/tracker.h"
 
 #include "proto/clock.h"
+#include "tracker/car_messages.h"
+#include "tracker/console.h"
 #include "tracker/gps_source.h"
 
 namespace convoy::tracker {
@@ -22,12 +24,62 @@ int RunTracker(const TrackerOptions& options, LogFn log) {
   log("reading " + (*source)->Describe() + "; spool " + options.spool_dir + " holds " +
       std::to_string((*spool)->unacked_count()) + " unacknowledged fixes");
 
+  // SOS and replies wait beside the spool until the hub has them.
+  auto outbox = CarMessageOutbox::Open(options.spool_dir);
+  if (!outbox.ok()) {
+    log("cannot open the car-message outbox: " + outbox.message());
+    return 1;
+  }
+  if (!(*outbox)->pending().empty()) {
+    log(std::to_string((*outbox)->pending().size()) + " car messages still to send");
+  }
+  Speaker speaker(options.speak, log);
+
   Uplink uplink(io.get_executor(), options.uplink, **spool, log);
+  uplink.SetOutbox(outbox->get());
   int interval_ms = options.report_interval_ms;
   uplink.on_radio = [&](const v1::RadioText& radio) {
+    // The uplink acknowledges delivery (RadioDelivered) as soon as it has read the message.
     log("RADIO from " + (radio.from().empty() ? std::string("hub") : radio.from()) + ": " +
         radio.text());
+    speaker.Say(radio.text());
   };
+  uplink.on_message_delivered = [&](const v1::CarMessage& message) {
+    log(std::string(message.kind() == v1::CarMessage::SOS ? "SOS" : "reply") + " " +
+        std::to_string(message.message_id()) + " reached the hub");
+  };
+  auto on_console_line = [&](const std::string& line) {
+    const ConsoleCommand command = ParseConsoleLine(line);
+    switch (command.kind) {
+      case ConsoleCommand::Kind::kNone:
+        return;
+      case ConsoleCommand::Kind::kHelp:
+        log(ConsoleHelp());
+        return;
+      case ConsoleCommand::Kind::kInvalid:
+        log(command.text);
+        return;
+      case ConsoleCommand::Kind::kStatus:
+        log(std::string(uplink.connected() ? "connected" : "not connected") + "; " +
+            std::to_string((*spool)->unacked_count()) + " fixes and " +
+            std::to_string((*outbox)->pending().size()) + " messages waiting for the hub");
+        return;
+      case ConsoleCommand::Kind::kSos:
+      case ConsoleCommand::Kind::kReply: {
+        const bool sos = command.kind == ConsoleCommand::Kind::kSos;
+        auto id = (*outbox)->Add(sos ? v1::CarMessage::SOS : v1::CarMessage::CANNED_REPLY,
+                                 command.text, SystemClock::Instance().NowUtcMs());
+        if (!id.ok())
+          log("the outbox could not save the message (it is still sent): " + id.message());
+        log(std::string(sos ? "SOS" : "reply \"" + command.text + "\"") + " queued for the hub" +
+            (uplink.connected() ? "" : " (sent when the link is back)"));
+        uplink.NotifyNewMessage();
+        return;
+      }
+    }
+  };
+  std::optional<StdinLines> console;
+  if (options.console) console.emplace(io.get_executor(), on_console_line);
   uplink.on_report_rate = [&](uint32_t ms) {
     interval_ms = static_cast<int>(std::clamp<uint32_t>(ms, 100, 600'000));
     log("the hub set the report interval to " + std::to_string(interval_ms) + " ms");
@@ -78,6 +130,7 @@ int RunTracker(const TrackerOptions& options, LogFn log) {
             boost::system::error_code ignored;
             co_await sync_timer.async_wait(NoThrow(ignored));
           }
+          speaker.Poll();
           if (Status status = (*spool)->Sync(); !status.ok() && !reported) {
             log("spool sync failed (will retry): " + status.message());
             reported = true;
@@ -98,6 +151,7 @@ int RunTracker(const TrackerOptions& options, LogFn log) {
     io.stop();
   });
   io.run();
+  console.reset();
   if (Status status = (*spool)->Sync(); !status.ok())
     log("final spool sync failed: " + status.message());
   return 0;

@@ -14,6 +14,8 @@ struct TrackerOptions {
   std::string spool_dir;
   int report_interval_ms = 1000;
   bool exit_when_done = false;
+  bool console = true;  // read driver commands (sos, reply) from stdin: tracker/console.h
+  bool speak = false;   // read radio messages aloud with espeak-ng when it is installed
 };
 
 // Runs until SIGINT/SIGTERM (or, with exit_when_done, until the source has ended and every fix

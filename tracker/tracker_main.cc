@@ -14,6 +14,7 @@ namespace po = boost::program_options;
 int main(int argc, char** argv) {
   convoy::tracker::TrackerOptions options;
   std::string hub, secret_file;
+  bool no_console = false;
   po::options_description flags("convoy-tracker flags");
   flags.add_options()("help", "print this help")("hub", po::value(&hub)->required(),
                                                  "HOST:PORT of the hub's tracker port")(
@@ -27,8 +28,13 @@ int main(int argc, char** argv) {
       "report-interval-ms", po::value(&options.report_interval_ms)->default_value(1000),
       "at most one fix per interval (the hub may change it)")(
       "exit-when-done", po::bool_switch(&options.exit_when_done),
-      "exit once the GPS source has ended and the hub has acknowledged every fix");
+      "exit once the GPS source has ended and the hub has acknowledged every fix")(
+      "speak", po::bool_switch(&options.speak),
+      "read radio messages aloud with espeak-ng (when installed)")(
+      "no-console", po::bool_switch(&no_console),
+      "do not read driver commands (sos, reply N) from stdin");
   if (auto exit_code = convoy::ParseFlags(argc, argv, flags, "convoy-tracker")) return *exit_code;
+  options.console = !no_console;
   auto hub_address = convoy::proto::ParseHostPort(hub, "--hub");
   if (!hub_address.ok()) {
     std::cerr << "convoy-tracker: " << hub_address.message() << "\n";

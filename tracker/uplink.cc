@@ -26,6 +26,17 @@ void Uplink::Stop() {
   deadline_.cancel();
 }
 
+void Uplink::SetLinkUp(bool up) {
+  if (link_down_ == !up) return;
+  link_down_ = !up;
+  if (link_down_) {
+    CloseSocket();
+  } else {
+    failures_ = 0;
+    wake_.cancel();  // reconnect now, not after the backoff
+  }
+}
+
 void Uplink::CloseSocket() {
   boost::system::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
@@ -65,6 +76,12 @@ asio::awaitable<void> Uplink::Run() {
       asio::detached);
 
   while (!stopped_) {
+    if (link_down_) {
+      wake_.expires_after(std::chrono::hours(1));
+      boost::system::error_code ignored;
+      co_await wake_.async_wait(NoThrow(ignored));
+      continue;
+    }
     if (co_await Connect() && co_await Handshake()) {
       failures_ = 0;
       connected_ = true;
@@ -126,7 +143,7 @@ asio::awaitable<bool> Uplink::Connect() {
 
 asio::awaitable<bool> Uplink::ReadFrame(v1::Downlink* message) {
   const proto::FrameReadResult result = co_await proto::ReadFrame(socket_, reader_, message);
-  if (!result.ok() && !stopped_) log_("link to hub: " + result.Describe());
+  if (!result.ok() && !stopped_ && !link_down_) log_("link to hub: " + result.Describe());
   co_return result.ok();
 }
 
@@ -186,6 +203,9 @@ asio::awaitable<bool> Uplink::Handshake() {
   if (on_ack) on_ack(stats_.acked_seq);
   encoder_.Reset();
   control_.clear();
+  max_sent_seq_ = std::max(welcome.acked_seq(), spool_.acked_seq());
+  last_sent_message_ = 0;
+  unconfirmed_.clear();
   deadline_.expires_after(options_.idle_timeout);
   log_("connected to hub " + options_.hub.ToString() + " as car " + options_.car_id + "; " +
        std::to_string(spool_.unacked_count()) + " fixes to send");
@@ -202,6 +222,7 @@ asio::awaitable<void> Uplink::ReadLoop() {
           stats_.acked_seq = message.ack().acked_seq();
           spool_.Acknowledge(stats_.acked_seq);
           wake_.cancel();  // room for more backlog
+          ConfirmCarMessages(stats_.acked_seq);
           if (on_ack) on_ack(stats_.acked_seq);
         }
         break;
@@ -224,7 +245,40 @@ asio::awaitable<void> Uplink::ReadLoop() {
   reader_done_ = true;
 }
 
+asio::awaitable<bool> Uplink::SendCarMessages() {
+  if (outbox_ == nullptr) co_return true;
+  // Copies: the outbox may change while a write is in flight.
+  std::vector<v1::CarMessage> to_send;
+  for (const v1::CarMessage& m : outbox_->pending()) {
+    if (m.message_id() > last_sent_message_) to_send.push_back(m);
+  }
+  for (const v1::CarMessage& m : to_send) {
+    v1::Uplink frame;
+    *frame.mutable_car_message() = m;
+    if (!co_await WriteFrame(frame, nullptr)) co_return false;
+    last_sent_message_ = std::max(last_sent_message_, m.message_id());
+    unconfirmed_.emplace_back(m.message_id(), max_sent_seq_);
+  }
+  co_return true;
+}
+
+void Uplink::ConfirmCarMessages(uint64_t acked_seq) {
+  while (outbox_ != nullptr && !unconfirmed_.empty() && unconfirmed_.front().second < acked_seq) {
+    const uint64_t id = unconfirmed_.front().first;
+    unconfirmed_.pop_front();
+    for (const v1::CarMessage& m : outbox_->pending()) {
+      if (m.message_id() != id) continue;
+      if (on_message_delivered) on_message_delivered(m);
+      break;
+    }
+    if (Status status = outbox_->MarkDelivered(id); !status.ok()) {
+      log_("car message " + std::to_string(id) + " delivered, but the outbox: " + status.message());
+    }
+  }
+}
+
 asio::awaitable<bool> Uplink::SendFixes(const std::vector<proto::SequencedFix>& fixes, bool live) {
+  for (const proto::SequencedFix& fix : fixes) max_sent_seq_ = std::max(max_sent_seq_, fix.seq);
   v1::Uplink message;
   std::string* packed = message.mutable_fixes()->mutable_packed();
   for (const proto::SequencedFix& fix : fixes) encoder_.Encode(fix, packed);
@@ -246,6 +300,7 @@ asio::awaitable<void> Uplink::WriteLoop() {
       control_.pop_front();
       if (!co_await WriteFrame(frame, nullptr)) co_return;
     }
+    if (!co_await SendCarMessages()) co_return;
     if (live_next <= spool_.last_seq()) {
       auto fixes = spool_.Read(live_next, options_.backfill_batch);
       if (fixes.empty()) {

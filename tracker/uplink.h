@@ -16,6 +16,7 @@
 #include "proto/framing.h"
 #include "proto/host_port.h"
 #include "proto/log.h"
+#include "tracker/car_messages.h"
 #include "tracker/spool.h"
 
 namespace convoy::tracker {
@@ -52,6 +53,19 @@ class Uplink {
   void NotifyNewFix() { wake_.cancel(); }
   void Stop();
 
+  // Car messages (SOS, canned replies) come from this outbox; it must outlive the uplink. Each
+  // pending message is sent once per connection, oldest first, ahead of fixes. The protocol has
+  // no receipt for a CarMessage, so delivery is inferred: the hub reads a connection's frames in
+  // order, so once it acknowledges a fix sent after the message, it has read the message (and
+  // journals in order). Until then the message stays pending and is sent again on the next
+  // connection (the hub keeps one per message_id). Set before Run().
+  void SetOutbox(CarMessageOutbox* outbox) { outbox_ = outbox; }
+  // A new message is in the outbox.
+  void NotifyNewMessage() { wake_.cancel(); }
+  // false: drop the connection and stay offline (a tunnel, a dead zone) until set true again;
+  // fixes keep spooling and are backfilled on reconnection.
+  void SetLinkUp(bool up);
+
   bool connected() const { return connected_; }
   const UplinkStats& stats() const { return stats_; }
 
@@ -59,6 +73,8 @@ class Uplink {
   std::function<void(const v1::RadioText&)> on_radio;
   std::function<void(uint32_t interval_ms)> on_report_rate;
   std::function<void(uint64_t acked_seq)> on_ack;
+  // A car message the hub has read (see SetOutbox), just before it leaves the outbox.
+  std::function<void(const v1::CarMessage&)> on_message_delivered;
 
  private:
   asio::awaitable<bool> Connect();
@@ -67,6 +83,8 @@ class Uplink {
   asio::awaitable<void> WriteLoop();
   asio::awaitable<bool> ReadFrame(v1::Downlink* message);
   asio::awaitable<bool> WriteFrame(const v1::Uplink& message, uint64_t* bytes);
+  asio::awaitable<bool> SendCarMessages();
+  void ConfirmCarMessages(uint64_t acked_seq);
   asio::awaitable<bool> SendFixes(const std::vector<proto::SequencedFix>& fixes, bool live);
   std::chrono::milliseconds NextBackoff();
   void CloseSocket();
@@ -86,6 +104,13 @@ class Uplink {
   bool stopped_ = false;
   bool connected_ = false;
   bool reader_done_ = false;
+  bool link_down_ = false;
+  CarMessageOutbox* outbox_ = nullptr;
+  uint64_t max_sent_seq_ = 0;       // this connection: the highest fix seq sent (or acked)
+  uint64_t last_sent_message_ = 0;  // this connection: the newest message id sent
+  // This connection: messages sent, each with max_sent_seq_ at the time (an ack above it
+  // confirms the message).
+  std::deque<std::pair<uint64_t, uint64_t>> unconfirmed_;
   UplinkStats stats_;
 };
 

@@ -407,12 +407,24 @@ ConvoyModel::FixResult ConvoyModel::OnFix(size_t car, const proto::Fix& fix, int
   return FixResult::kApplied;
 }
 
+// How long after the planned departure a convoy nobody saw leave counts as gone.
+constexpr int64_t kPlannedDepartureGraceMs = 10 * 60'000;
+
 void ConvoyModel::Tick(int64_t now_ms) {
   const int64_t now = Now(now_ms);
   if (next_tick_ms_ != INT64_MIN && now < next_tick_ms_) return;
   next_tick_ms_ = (now / kTickMs + 1) * kTickMs;
   ++stats_.ticks;
   MaybeAdvanceLeg(now);
+  if (!departed_) {
+    // A hub started (or restarted) after the convoy left has seen no car at the meeting point:
+    // the planned departure, well past, stands for the convoy's, and cars join on the road.
+    const int m = MeetingRally();
+    if (m >= 0) {
+      const std::optional<int64_t>& depart = leg().rallies[static_cast<size_t>(m)].depart_utc_ms;
+      departed_ = depart.has_value() && now >= *depart + kPlannedDepartureGraceMs;
+    }
+  }
 
   scratch_.clear();
   for (uint32_t i : order_) {

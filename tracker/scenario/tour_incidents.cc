@@ -57,6 +57,19 @@ double StraightStretch(const ScenarioPlan::Leg& leg, double tau) {
 
 }  // namespace
 
+const std::vector<std::string>& TourIncidentNames() {
+  static const std::vector<std::string> names = {
+      "late-arrival", "straggler", "wrong-turn", "breakdown", "red-light", "sos", "tunnel"};
+  return names;
+}
+
+namespace {
+bool Wanted(const ScenarioPlan& p, std::string_view name) {
+  const auto& only = p.options.only_incidents;
+  return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+}
+}  // namespace
+
 void AddIncidents(ScenarioPlan& p, Rng& rng) {
   const auto n = static_cast<uint32_t>(p.cars.size());
   const LegTimeline& tl = p.legs[0].timeline;
@@ -71,7 +84,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
   // Late at the meeting point, converging from home, but before the departure: no alert, the
   // rally report shows them missing with their ETA.
   const double depart0 = tl.dwells[0].to_s;
-  for (int k = 0; k < 2; ++k) {
+  for (int k = 0; k < 2 && Wanted(p, "late-arrival"); ++k) {
     ScenarioPlan::Car& c = p.cars[late[k]];
     c.home_arrive_s = depart0 - (k == 0 ? 20 : 15) * kMin;
     p.incidents.push_back({"late-arrival",
@@ -86,7 +99,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
 
   // A car falls behind (stuck behind a lorry): a quarter of the pace for 2.5 min, then it
   // catches up; the sweep stays behind it.
-  {
+  if (Wanted(p, "straggler")) {
     const double tau = DriveTauAt(tl, 0.12);
     auto b = scenario::Slowdown(tau, 4, 0.25, 150, kCatchup);
     p.cars[straggler].warp.Add(b);
@@ -105,7 +118,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
   }
 
   // A wrong turn at a junction: 400 m off the road for three minutes, then back.
-  {
+  if (Wanted(p, "wrong-turn")) {
     const double tau = StraightStretch(p.legs[0], DriveTauAt(tl, 0.32));
     const double start = p.SolveTau(wrong, tau);
     p.cars[wrong].laterals.push_back({start, 35, 110, -400});
@@ -122,7 +135,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
 
   // A breakdown: 10 minutes on the hard shoulder; the cars behind pass it, the sweep stops
   // behind it, then both catch up.
-  {
+  if (Wanted(p, "breakdown")) {
     const double tau = DriveTauAt(tl, 0.58);
     auto b = scenario::Slowdown(tau, 5, 0, 600, kCatchup);
     p.cars[broken].warp.Add(b);
@@ -148,7 +161,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
   }
 
   // A red light splits the convoy: the cars from split_from on wait 75 s, then catch up.
-  {
+  if (Wanted(p, "red-light")) {
     const double tau = DriveTauAt(tl, 0.9);
     const double red = p.SolveTau(split_from, tau);
     const double green = red + 80;
@@ -174,7 +187,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
   }
 
   // An SOS on the second leg (or late on the first), resolved by staff 12 minutes later.
-  {
+  if (Wanted(p, "sos")) {
     const size_t leg = p.legs.size() > 1 ? 1 : 0;
     const double tau = DriveTauAt(p.legs[leg].timeline, leg == 1 ? 0.5 : 0.45);
     const double start = std::ceil(p.SolveTau(sos, tau));
@@ -201,6 +214,7 @@ void AddIncidents(ScenarioPlan& p, Rng& rng) {
 }
 
 void AddTunnel(ScenarioPlan& p) {
+  if (!Wanted(p, "tunnel")) return;
   const ScenarioPlan::Leg& leg = p.legs[0];
   const double tau = DriveTauAt(leg.timeline, 0.76);
   const double from_m = leg.timeline.At(tau).along_m;

@@ -120,6 +120,14 @@ void AddTunnel(ScenarioPlan& p);
 Result<TourScenario> TourScenario::Create(const maps::LoadedTour& tour,
                                           const TourOptions& options) {
   if (tour.legs.empty()) return Error{"the tour has no legs"};
+  for (const std::string& name : options.only_incidents) {
+    const auto& known = TourIncidentNames();
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Error{"unknown incident '" + name + "' (known: " + list + ")"};
+    }
+  }
   if (options.cars < 8) {
     return Error{"the tour scenario needs at least 8 cars, not " + std::to_string(options.cars)};
   }

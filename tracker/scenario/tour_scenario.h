@@ -42,6 +42,9 @@ struct TourOptions {
   uint64_t seed = 1;
   size_t cars = 40;       // >= 8; car 0 leads, the last one sweeps
   bool incidents = true;  // false: the clean variant (no incident, still with GPS noise)
+  // With incidents: only these (Incident::name: straggler, wrong-turn, breakdown, tunnel,
+  // red-light, sos, late-arrival); empty = all. Other cars' motion and noise do not change.
+  std::vector<std::string> only_incidents;
   double gps_drift_m = 3.0;
   double gps_jitter_m = 1.0;
 };
@@ -53,6 +56,8 @@ enum class ScenarioEventKind : uint8_t {
   kRadio,        // a canned reply from the car (CarMessage CANNED_REPLY), `text`
 };
 const char* ScenarioEventKindName(ScenarioEventKind kind);
+// The names TourOptions::only_incidents accepts.
+const std::vector<std::string>& TourIncidentNames();
 
 struct ScenarioEvent {
   int64_t time_ms = 0;  // UTC
