@@ -7,6 +7,8 @@ set -eu
 build=${1:-build-bench}
 [ $# -gt 0 ] && shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
-cmake -S "$here" -B "$here/$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+# An existing build dir keeps its own configuration (and build type); a new one is Release.
+[ -f "$here/$build/CMakeCache.txt" ] ||
+  cmake -S "$here" -B "$here/$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 ninja -C "$here/$build" -j2 osmand_bench
 exec "$here/$build/bin/osmand_bench" "$@"
