@@ -12,7 +12,7 @@ convoy_test(osmand_mixed_convoy_test hub/osmand/mixed_convoy_test.cc hub/osmand/
             LIBS convoy_test_support)
 convoy_test(osmand_process_test hub/osmand/process_test.cc hub/osmand/http_client.cc
             LIBS convoy_test_support)
-add_dependencies(osmand_process_test convoy-hub)
+add_dependencies(osmand_process_test convoy-hub convoy-replay)
 
 # Benchmark (not run by ctest): tests/bench/osmand_bench.sh builds and runs it.
 add_executable(osmand_bench bench/osmand_bench.cc)
