@@ -58,6 +58,8 @@ class PhoneUplink {
   void SetOnline(bool online);
 
   size_t buffered() const { return queue_.size(); }
+  // The fix time of the oldest report not yet answered 200; buffered() must be > 0.
+  int64_t oldest_time_ms() const { return queue_.front().fix.time_ms; }
   uint64_t delivered() const { return delivered_; }  // answered 200
   uint64_t dropped() const { return dropped_; }      // lost to a full buffer
 

@@ -21,6 +21,11 @@ using SteadyClock = std::chrono::steady_clock;
 // The link goes down this long before a car's first silent second in the tunnel (the cutting
 // before the portal), so the hub gets its last fixes before the tunnel as backfill.
 constexpr int64_t kTunnelLinkLeadMs = 5'000;
+// Simulated time never runs more than this ahead of the oldest fix the hub has not yet taken
+// (cars whose link is down aside). A hub run on the fixes' time must see the cars' fixes in
+// about the order they were made: a 100 ms fsync stall at 200x would otherwise put 20 simulated
+// seconds between one car's fixes and the next car's, and the model would call them dark.
+constexpr int64_t kMaxHubLagMs = 3'000;
 
 // One car: a unit (spool + uplink + outbox) or a phone.
 struct TourCar {
@@ -31,6 +36,7 @@ struct TourCar {
   std::unique_ptr<PhoneUplink> phone;
   std::string pending_alarm;  // a phone's SOS rides on its next report
   double battery_pct = 100;   // phones drain over the day
+  bool link_up = true;
   uint64_t messages = 0, messages_delivered = 0;
 };
 
@@ -270,7 +276,22 @@ Result<TourSimReport> RunTourSimulation(const proto::Roster& roster, const TourS
         asio::steady_timer pace(io);
         ScenarioEvent e;
         size_t next_link = 0;
-        int64_t origin_ms = -1, next_progress_ms = 0;
+        int64_t origin_ms = -1, next_progress_ms = 0, next_lag_check_ms = 0;
+        auto wall_origin = wall_start;
+        // The oldest fix made and not yet at the hub, over cars with a link; INT64_MAX: none.
+        auto oldest_pending_ms = [&] {
+          int64_t oldest = INT64_MAX;
+          for (auto& car : cars) {
+            if (!car->link_up) continue;
+            if (car->spool && car->spool->unacked_count() > 0) {
+              auto first = car->spool->Read(car->spool->acked_seq() + 1, 1);
+              if (!first.empty()) oldest = std::min(oldest, first.front().fix.time_ms);
+            } else if (car->phone && car->phone->buffered() > 0) {
+              oldest = std::min(oldest, car->phone->oldest_time_ms());
+            }
+          }
+          return oldest;
+        };
         while (!stopping && stream.Next(e)) {
           if (options.until_ms > 0 && e.time_ms > options.until_ms) break;
           if (origin_ms < 0) {
@@ -281,8 +302,21 @@ Result<TourSimReport> RunTourSimulation(const proto::Roster& roster, const TourS
             while (next_link < link_changes.size() && link_changes[next_link].time_ms < origin_ms)
               ++next_link;
           }
-          const auto due = wall_start + std::chrono::microseconds(static_cast<int64_t>(
-                                            (e.time_ms - origin_ms) * 1000.0 / options.speedup));
+          if (e.time_ms >= next_lag_check_ms) {
+            // Hold simulated time while the hub catches up (see kMaxHubLagMs).
+            const auto held_from = SteadyClock::now();
+            while (!stopping) {
+              const int64_t oldest = oldest_pending_ms();
+              if (oldest == INT64_MAX || e.time_ms - oldest <= kMaxHubLagMs) break;
+              pace.expires_after(std::chrono::milliseconds(2));
+              boost::system::error_code ignored;
+              co_await pace.async_wait(NoThrow(ignored));
+            }
+            wall_origin += SteadyClock::now() - held_from;
+            next_lag_check_ms = e.time_ms + 250;
+          }
+          const auto due = wall_origin + std::chrono::microseconds(static_cast<int64_t>(
+                                             (e.time_ms - origin_ms) * 1000.0 / options.speedup));
           if (due > SteadyClock::now() + std::chrono::milliseconds(1)) {
             pace.expires_at(due);
             boost::system::error_code ignored;
@@ -293,6 +327,7 @@ Result<TourSimReport> RunTourSimulation(const proto::Roster& roster, const TourS
                ++next_link) {
             const LinkChange& change = link_changes[next_link];
             TourCar& car = *cars[change.car];
+            car.link_up = change.up;
             if (car.uplink) car.uplink->SetLinkUp(change.up);
             if (car.phone) car.phone->SetOnline(change.up);
           }
