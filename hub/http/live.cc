@@ -280,7 +280,7 @@ void LiveHub::BroadcastConvoy(std::shared_ptr<const std::string> message) {
   for (auto& viewer : Snapshot()) viewer->Push(message, true);
 }
 
-bool LiveHub::Serve(beast::tcp_stream stream, bhttp::request<bhttp::string_body> request,
+bool LiveHub::Serve(beast::tcp_stream& stream, bhttp::request<bhttp::string_body>& request,
                     std::function<std::string()> make_hello, std::string staff_name) {
   std::shared_ptr<Viewer> viewer;
   {

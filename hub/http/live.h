@@ -65,8 +65,9 @@ class LiveHub {
 
   // Takes over an upgraded connection: accepts the WebSocket with `request`, sends `make_hello()`
   // first (built after the viewer is registered, so nothing between is missed), then the feed.
-  // false when the hub is at max_viewers (the caller answers 503).
-  bool Serve(beast::tcp_stream stream, bhttp::request<bhttp::string_body> request,
+  // false when the hub is at max_viewers or stopping: `stream` and `request` are then left
+  // untouched (the caller answers 503).
+  bool Serve(beast::tcp_stream& stream, bhttp::request<bhttp::string_body>& request,
              std::function<std::string()> make_hello, std::string staff_name);
 
   LiveStats stats() const;

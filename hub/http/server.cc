@@ -87,7 +87,16 @@ asio::awaitable<void> Connection::Run(uint64_t id) {
   }
   if (!handed_over_) {
     boost::system::error_code ec;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+    // Read what the peer still sends for a moment (a lingering close): closing with unread
+    // bytes makes the kernel answer with a reset, which can destroy the answer just written
+    // (a refused oversized request) before the client reads it.
+    stream_.expires_after(std::chrono::seconds(1));
+    char sink[4096];
+    size_t drained = 0;
+    while (!ec && !closing_ && drained < 64 * 1024) {
+      drained += co_await stream_.async_read_some(asio::buffer(sink), NoThrow(ec));
+    }
     stream_.close();
   }
   std::lock_guard guard(core_->mu);
@@ -253,11 +262,13 @@ asio::awaitable<bool> Connection::Serve() {
     // The stream leaves this connection; buffered bytes after the request (none from a
     // well-behaved client before the handshake answer) are dropped.
     stream_.expires_never();
+    Request upgrade = parser_->release();
+    if (!core_->live.Serve(
+            stream_, upgrade, [&api, member] { return api.Hello(member); }, member.name)) {
+      core_->log("http: refused a viewer: too many");
+      co_return co_await Write(ErrorAnswer(503, "too many viewers"), false);
+    }
     handed_over_ = true;
-    auto served = core_->live.Serve(
-        std::move(stream_), parser_->release(), [&api, member] { return api.Hello(member); },
-        member.name);
-    if (!served) core_->log("http: refused a viewer: too many");
     co_return false;
   }
   Answer answer =
