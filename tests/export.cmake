@@ -4,6 +4,8 @@ convoy_test(export_privacy_test hub/export/privacy_test.cc LIBS convoy_hub)
 convoy_test(export_progress_test hub/export/progress_test.cc LIBS convoy_hub)
 convoy_test(export_formats_test hub/export/formats_test.cc hub/export/test_recording.h
   support/process.cc LIBS convoy_hub)
+convoy_test(export_events_test hub/export/events_test.cc hub/export/test_recording.h
+  support/process.cc LIBS convoy_hub)
 convoy_test(export_command_test hub/export/command_test.cc hub/export/test_recording.h
   support/process.cc LIBS convoy_hub)
 # The command test runs the real binary.

@@ -165,6 +165,28 @@ Result<ExportSummary> RunExport(const ExportOptions& options, const LogFn& warn,
   ExportInput input = BuildExportInput(*recording, radius_m, &cut);
   input.title = title;
   input.rally_points = std::move(rallies);
+  {
+    const int64_t from_ms = filter.from_ms.value_or(INT64_MIN);
+    const int64_t to_ms = filter.to_ms.value_or(INT64_MAX);
+    auto wanted = [&](const std::string& car) {
+      return filter.cars.empty() ||
+             std::find(filter.cars.begin(), filter.cars.end(), car) != filter.cars.end();
+    };
+    for (const replay::ReplayAlert& alert : recording->events.alerts()) {
+      const auto& a = alert.state;
+      if (a.raised_ms() < from_ms || a.raised_ms() >= to_ms) continue;
+      if (a.car_ids_size() > 0 && !wanted(a.car_ids(0))) continue;
+      input.alerts.push_back(&a);
+    }
+    for (const replay::ReplayRadio& message : recording->events.radio()) {
+      if (message.time_ms() < from_ms || message.time_ms() >= to_ms) continue;
+      bool about = message.from_car ? wanted(message.car_message.car_id()) : false;
+      if (!message.from_car) {
+        for (const auto& car : message.sent.car_ids()) about = about || wanted(car);
+      }
+      if (about) input.radio.push_back(&message);
+    }
+  }
   for (const CarRecording& car : recording->cars) {
     const bool kept = std::any_of(input.tracks.begin(), input.tracks.end(),
                                   [&](const ExportTrack& t) { return t.car == &car; });

@@ -10,8 +10,11 @@
 #include <ogr_spatialref.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "hub/export/gdal_errors.h"
 #include "hub/export/gpkg_rtree.h"
@@ -186,8 +189,8 @@ Status WriteGeoPackage(const ExportInput& input, const std::string& path, Progre
                        errors);
   }
   if (status.ok()) {
-    // As the hub will record them (convoy.v1.JournalAlert, record type 2): the latest state of
-    // each alert, at the place it was raised. Empty until the journal holds alert records.
+    // As the hub records them (convoy.v1.JournalAlert, record type 2): the latest state of each
+    // alert, at the place it was raised.
     status = AddFields(alerts,
                        {{"alert_id", OFTInteger64},
                         {"kind", OFTString},
@@ -208,10 +211,18 @@ Status WriteGeoPackage(const ExportInput& input, const std::string& path, Progre
                        errors);
   }
   if (status.ok()) {
-    status = AddFields(
-        radio,
-        {{"time", OFTDateTime}, {"car", OFTString}, {"sender", OFTString}, {"text", OFTString}},
-        errors);
+    // A row per car a staff message was addressed to (delivered: whether that car confirmed
+    // it; null for a phone, which cannot), and a row per message from a car (kind sos or
+    // reply). The point is the car's last good fix at the time, when it has one.
+    status = AddFields(radio,
+                       {{"time", OFTDateTime},
+                        {"car", OFTString},
+                        {"sender", OFTString},
+                        {"text", OFTString},
+                        {"kind", OFTString},
+                        {"message_id", OFTInteger64},
+                        {"delivered", OFTInteger}},
+                       errors);
   }
   if (status.ok()) {
     status = AddFields(rallies,
@@ -252,6 +263,105 @@ Status WriteGeoPackage(const ExportInput& input, const std::string& path, Progre
       feature.SetGeometryDirectly(new OGRPoint(rally.lon_deg, rally.lat_deg));
       if (rallies->CreateFeature(&feature) != OGRERR_NONE)
         return fail("cannot write a rally point");
+    }
+  }
+  // Alerts, at the place each was raised; figures the kind has none of are null.
+  {
+    OGRFeature feature(alerts->GetLayerDefn());
+    for (const v1::JournalAlert* alert : input.alerts) {
+      feature.SetFID(OGRNullFID);
+      feature.SetField(0, static_cast<GIntBig>(alert->alert_id()));
+      feature.SetField(1, alert->kind().c_str());
+      std::string cars;
+      for (const auto& id : alert->car_ids()) cars += (cars.empty() ? "" : ",") + id;
+      feature.SetField(2, cars.c_str());
+      SetTime(feature, 3, alert->raised_ms());
+      const std::pair<int, int64_t> times[] = {{4, alert->cleared_ms()},
+                                               {5, alert->acknowledged_ms()}};
+      for (const auto& [field, ms] : times) {
+        if (ms != 0) {
+          SetTime(feature, field, ms);
+        } else {
+          feature.SetFieldNull(field);
+        }
+      }
+      feature.SetField(6, alert->acknowledged_by().c_str());
+      feature.SetField(7, alert->cleared_by().c_str());
+      const double figures[] = {
+          alert->along_m(),          alert->gap_m(),     alert->gap_s(),     alert->offset_m(),
+          alert->heading_diff_deg(), alert->speed_mps(), alert->duration_s()};
+      for (int i = 0; i < 7; ++i) {
+        if (std::isfinite(figures[i])) {
+          feature.SetField(8 + i, figures[i]);
+        } else {
+          feature.SetFieldNull(8 + i);
+        }
+      }
+      feature.SetField(15, alert->text().c_str());
+      if (alert->lat_e7() != 0 || alert->lon_e7() != 0) {
+        feature.SetGeometryDirectly(new OGRPoint(alert->lon_e7() * 1e-7, alert->lat_e7() * 1e-7));
+      } else {
+        feature.SetGeometryDirectly(nullptr);
+      }
+      if (alerts->CreateFeature(&feature) != OGRERR_NONE) return fail("cannot write an alert");
+    }
+  }
+  // Radio: a row per addressed car of a staff message, a row per message from a car.
+  {
+    auto position = [&](const std::string& car, int64_t time_ms) -> const proto::Fix* {
+      for (const ExportTrack& track : input.tracks) {
+        if (track.car->id != car) continue;
+        auto it =
+            std::upper_bound(track.fixes.begin(), track.fixes.end(), time_ms,
+                             [](int64_t t, const RecordedFix& f) { return t < f.fix.time_ms; });
+        while (it != track.fixes.begin()) {
+          --it;
+          if (it->verdict == proto::FixVerdict::kGood) return &it->fix;
+        }
+        return nullptr;
+      }
+      return nullptr;
+    };
+    OGRFeature feature(radio->GetLayerDefn());
+    auto add = [&](int64_t time_ms, const std::string& car, const std::string& sender,
+                   const std::string& text, const std::string& kind, uint64_t id,
+                   std::optional<bool> delivered) {
+      feature.SetFID(OGRNullFID);
+      SetTime(feature, 0, time_ms);
+      feature.SetField(1, car.c_str());
+      feature.SetField(2, sender.c_str());
+      feature.SetField(3, text.c_str());
+      feature.SetField(4, kind.c_str());
+      feature.SetField(5, static_cast<GIntBig>(id));
+      if (delivered) {
+        feature.SetField(6, *delivered ? 1 : 0);
+      } else {
+        feature.SetFieldNull(6);
+      }
+      const proto::Fix* at = position(car, time_ms);
+      feature.SetGeometryDirectly(at ? new OGRPoint(at->lon_e7 * 1e-7, at->lat_e7 * 1e-7)
+                                     : nullptr);
+      return radio->CreateFeature(&feature) == OGRERR_NONE;
+    };
+    for (const replay::ReplayRadio* message : input.radio) {
+      if (message->from_car) {
+        const auto& m = message->car_message;
+        if (!add(m.time_ms(), m.car_id(), m.car_id(), m.text(), m.kind(), m.message_id(),
+                 std::nullopt))
+          return fail("cannot write a radio message");
+        continue;
+      }
+      const auto& m = message->sent;
+      for (const std::string& car : m.car_ids()) {
+        const auto& phones = m.phone_car_ids();
+        std::optional<bool> delivered;
+        if (std::find(phones.begin(), phones.end(), car) == phones.end()) {
+          delivered = std::find(message->delivered.begin(), message->delivered.end(), car) !=
+                      message->delivered.end();
+        }
+        if (!add(m.time_ms(), car, m.from(), m.text(), "to " + m.to(), m.message_id(), delivered))
+          return fail("cannot write a radio message");
+      }
     }
   }
   // Tracks: one MultiLineString per car with good fixes.

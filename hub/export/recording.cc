@@ -148,7 +148,14 @@ Result<Recording> LoadRecording(const std::filesystem::path& data_dir,
         next_progress_bytes = done + (1u << 20);
       }
     }
-    if (type != RecordType::kFixes) return;  // alerts and radio: not recorded yet
+    if (type != RecordType::kFixes) {
+      if (!recording.events.Add(type, payload) && recording.records_unreadable++ < 10) {
+        warn("segment " + std::to_string(where.segment_index) + " offset " +
+             std::to_string(where.offset) + ": unreadable record of type " +
+             std::to_string(static_cast<int>(type)));
+      }
+      return;
+    }
     auto decoded = DecodeJournalFixes(payload);
     if (!decoded.ok()) {
       if (recording.records_unreadable++ < 10) {

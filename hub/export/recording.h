@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "hub/replay/replay_index.h"
 #include "proto/fix.h"
 #include "proto/fix_quality.h"
 #include "proto/log.h"
@@ -96,8 +97,11 @@ struct RecordingFilter {
 
 struct Recording {
   std::vector<CarRecording> cars;  // roster order for cars in the roster, then by id
-  uint64_t fixes_read = 0;         // every fix decoded, before filtering and de-duplication
-  uint64_t duplicates = 0;         // dropped because the same (source, seq) was recorded twice
+  // Alerts and radio messages (journal record types 2-4), the whole recording's: the writers
+  // choose by time and car.
+  replay::JournalEvents events;
+  uint64_t fixes_read = 0;  // every fix decoded, before filtering and de-duplication
+  uint64_t duplicates = 0;  // dropped because the same (source, seq) was recorded twice
   uint64_t records_unreadable = 0;
   uint64_t bytes_damaged = 0;
 };

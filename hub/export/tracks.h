@@ -66,6 +66,10 @@ struct ExportInput {
   std::string title;                // the tour's name, or "Convoy recording"
   std::vector<ExportTrack> tracks;  // one per car with something left after the cut
   std::vector<ExportRally> rally_points;
+  // For the GeoPackage's alerts and radio layers: those within the export's time window and
+  // about its cars (all cars when not filtered). Point into the Recording.
+  std::vector<const v1::JournalAlert*> alerts;
+  std::vector<const replay::ReplayRadio*> radio;
   double privacy_radius_m = 0;  // as applied (0: off), recorded in the files that have metadata
   uint64_t fixes = 0;           // sum of tracks[i].fixes.size()
   uint64_t good_fixes = 0;

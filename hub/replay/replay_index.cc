@@ -89,55 +89,46 @@ void ReplayIndex::AddFixes(std::string_view payload, const RecordPosition& where
   }
 }
 
-void ReplayIndex::AddAlert(std::string_view payload, const RecordPosition& where) {
-  v1::JournalAlert record;
-  if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) + " offset " +
-                                        std::to_string(where.offset) + ": unreadable alert record");
-    return;
+bool JournalEvents::Add(RecordType type, std::string_view payload) {
+  const int size = static_cast<int>(payload.size());
+  if (type == RecordType::kAlert) {
+    v1::JournalAlert record;
+    if (!record.ParseFromArray(payload.data(), size)) return false;
+    auto it = alert_by_id_.find(record.alert_id());
+    if (it == alert_by_id_.end() || record.event() == v1::JournalAlert::EVENT_RAISED) {
+      alert_by_id_[record.alert_id()] = alerts_.size();
+      alerts_.push_back(ReplayAlert{std::move(record)});
+    } else {
+      alerts_[it->second].state = std::move(record);
+    }
+    return true;
   }
-  auto it = alert_by_id_.find(record.alert_id());
-  if (it == alert_by_id_.end() || record.event() == v1::JournalAlert::EVENT_RAISED) {
-    alert_by_id_[record.alert_id()] = alerts_.size();
-    alerts_.push_back(ReplayAlert{std::move(record)});
-    return;
+  if (type == RecordType::kRadio) {
+    v1::JournalRadio record;
+    if (!record.ParseFromArray(payload.data(), size)) return false;
+    if (record.event() == v1::JournalRadio::EVENT_SENT) {
+      radio_by_id_[record.message_id()] = radio_.size();
+      ReplayRadio message;
+      message.sent = std::move(record);
+      radio_.push_back(std::move(message));
+      return true;
+    }
+    auto it = radio_by_id_.find(record.message_id());
+    if (it == radio_by_id_.end()) return true;  // a receipt for a message sent before
+    auto& delivered = radio_[it->second].delivered;
+    for (const std::string& car : record.car_ids()) {
+      if (std::find(delivered.begin(), delivered.end(), car) == delivered.end())
+        delivered.push_back(car);
+    }
+    return true;
   }
-  alerts_[it->second].state = std::move(record);
-}
-
-void ReplayIndex::AddRadio(std::string_view payload, const RecordPosition& where) {
-  v1::JournalRadio record;
-  if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) + " offset " +
-                                        std::to_string(where.offset) + ": unreadable radio record");
-    return;
-  }
-  auto it = radio_by_id_.find(record.message_id());
-  if (record.event() == v1::JournalRadio::EVENT_SENT) {
-    radio_by_id_[record.message_id()] = radio_.size();
+  if (type == RecordType::kCarMessage) {
     ReplayRadio message;
-    message.sent = std::move(record);
+    message.from_car = true;
+    if (!message.car_message.ParseFromArray(payload.data(), size)) return false;
     radio_.push_back(std::move(message));
-    return;
   }
-  if (it == radio_by_id_.end()) return;  // a receipt for a message sent before the recording
-  auto& delivered = radio_[it->second].delivered;
-  for (const std::string& car : record.car_ids()) {
-    if (std::find(delivered.begin(), delivered.end(), car) == delivered.end())
-      delivered.push_back(car);
-  }
-}
-
-void ReplayIndex::AddCarMessage(std::string_view payload, const RecordPosition& where) {
-  ReplayRadio message;
-  message.from_car = true;
-  if (!message.car_message.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) + " offset " +
-                                        std::to_string(where.offset) +
-                                        ": unreadable car message record");
-    return;
-  }
-  radio_.push_back(std::move(message));
+  return true;
 }
 
 Result<bool> ReplayIndex::Update(const JournalTail::ProgressFn& progress) {
@@ -147,11 +138,14 @@ Result<bool> ReplayIndex::Update(const JournalTail::ProgressFn& progress) {
   Status status = tail_.ReadNew(
       [&](RecordType type, std::string_view payload, const RecordPosition& where) {
         ++stats_.records;
-        if (type == RecordType::kFixes) AddFixes(payload, where);
-        if (type == RecordType::kAlert) AddAlert(payload, where);
-        if (type == RecordType::kRadio) AddRadio(payload, where);
-        if (type == RecordType::kCarMessage) AddCarMessage(payload, where);
-        // Other types (events, types of newer hubs) are not shown by the replay.
+        if (type == RecordType::kFixes) {
+          AddFixes(payload, where);
+        } else if (!events_.Add(type, payload)) {
+          Warn(stats_.records_unreadable, "segment " + std::to_string(where.segment_index) +
+                                              " offset " + std::to_string(where.offset) +
+                                              ": unreadable record of type " +
+                                              std::to_string(static_cast<int>(type)));
+        }
       },
       [&](const DamagedRegion& damage) {
         stats_.bytes_damaged += damage.bytes;

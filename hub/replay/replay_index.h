@@ -63,6 +63,26 @@ struct ReplayRadio {
   int64_t time_ms() const { return from_car ? car_message.time_ms() : sent.time_ms(); }
 };
 
+// Alerts and radio messages from journal records (types 2, 3 and 4), as the replay keeps them:
+// an alert in its latest state, a staff message with the cars that confirmed it. Used by
+// ReplayIndex and by the export's recording reader. Not thread-safe.
+class JournalEvents {
+ public:
+  // Takes one record of any type; returns false when a type 2-4 payload is unreadable (other
+  // types are ignored and return true).
+  bool Add(RecordType type, std::string_view payload);
+  // In journal order (roughly the order raised).
+  const std::vector<ReplayAlert>& alerts() const { return alerts_; }
+  // In journal order.
+  const std::vector<ReplayRadio>& radio() const { return radio_; }
+
+ private:
+  std::vector<ReplayAlert> alerts_;
+  std::unordered_map<uint64_t, size_t> alert_by_id_;  // the current run's ids -> alerts_
+  std::vector<ReplayRadio> radio_;
+  std::unordered_map<uint64_t, size_t> radio_by_id_;  // the current run's staff messages
+};
+
 struct IndexStats {
   uint64_t records = 0;
   uint64_t fixes_read = 0;     // every fix decoded
@@ -92,9 +112,9 @@ class ReplayIndex {
   const std::vector<std::unique_ptr<ReplayCar>>& cars() const { return cars_; }
   const ReplayCar* FindCar(std::string_view id) const;
   // In journal order (roughly the order raised).
-  const std::vector<ReplayAlert>& alerts() const { return alerts_; }
+  const std::vector<ReplayAlert>& alerts() const { return events_.alerts(); }
   // In journal order.
-  const std::vector<ReplayRadio>& radio() const { return radio_; }
+  const std::vector<ReplayRadio>& radio() const { return events_.radio(); }
   const IndexStats& stats() const { return stats_; }
   // The first and last good fix of any car; nullopt for an empty recording.
   std::optional<int64_t> first_ms() const;
@@ -104,9 +124,6 @@ class ReplayIndex {
   ReplayIndex(std::filesystem::path dir, const proto::Roster* roster, LogFn warn);
   ReplayCar& CarFor(const std::string& id);
   void AddFixes(std::string_view payload, const RecordPosition& where);
-  void AddAlert(std::string_view payload, const RecordPosition& where);
-  void AddRadio(std::string_view payload, const RecordPosition& where);
-  void AddCarMessage(std::string_view payload, const RecordPosition& where);
   void Warn(uint64_t& count, const std::string& line);
 
   struct RosterEntry {
@@ -122,10 +139,7 @@ class ReplayIndex {
   // Cars given fixes during the current Update, with their size before it.
   std::unordered_map<ReplayCar*, size_t> touched_;
   bool new_car_ = false;
-  std::vector<ReplayAlert> alerts_;
-  std::unordered_map<uint64_t, size_t> alert_by_id_;  // the current run's ids -> alerts_
-  std::vector<ReplayRadio> radio_;
-  std::unordered_map<uint64_t, size_t> radio_by_id_;  // the current run's staff messages
+  JournalEvents events_;
   IndexStats stats_;
   uint64_t warnings_ = 0;
 };
