@@ -141,8 +141,10 @@ if [ "$TRACKER_CYCLES" -gt 0 ]; then
   start_hub "$WORK/tracker-data" 0
   PORT=$HUB_PORT
   : >"$WORK/empty.nmea"
+  # exec: run in the background (`tracker ... &`), the function is a subshell, and $! is that
+  # subshell; without exec, kill -9 $! would kill the subshell and orphan a still running tracker.
   tracker() {
-    "$BIN/convoy-tracker" --hub "127.0.0.1:$PORT" --car "$CAR" --secret "$SECRET" \
+    exec "$BIN/convoy-tracker" --hub "127.0.0.1:$PORT" --car "$CAR" --secret "$SECRET" \
       --spool "$WORK/spool" --report-interval-ms 100 "$@" 2>>"$WORK/tracker.log"
   }
   started=$(date +%s)
