@@ -1,16 +1,21 @@
 // A simulated tour for the browser tests: a real convoy-hub and 40 simulated cars, one of which
-// falls behind (a STRAGGLER alert).
+// falls behind (a STRAGGLER alert). Two kinds:
 //
-// With CONVOY_WEB_TOUR=scenario and `convoy-sim --scenario tour` (the plan's real roads and scripted
-// incidents): the hub follows tests/data/tour's plan on fix time and the sim plays day 1 from just before
-// its straggler. Otherwise (the default), with the flags convoy-sim has always had: 39 cars drive its circuit (a circle around Rome,
-// 120 m apart), the hub follows that circle as its route (written here as GeoJSON), and this module
-// drives the 40th car (the sweep) itself as a phone over the hub's OsmAnd port, on the same circle, ever
-// further behind: the model sees a straggler within seconds.
+// 'scenario' (the live page test): `convoy-sim --scenario tour` plays tests/data/tour's two-day plan
+// (real roads, GPS noise, every car a tracker unit over its own link) against a hub following the same
+// plan on fix time. The plan is first copied with its dates moved to 3 days ago (the hub's fix gate
+// refuses fixes over 8 days old), and the sim plays day 1 from shortly before its scripted straggler,
+// with that incident only, at SCENARIO_SPEEDUP.
+// 'circuit' (the stand-in, for the tests that need a convoy but no tour: hub restart, replay): 39 cars
+// drive convoy-sim's circuit (a circle around Rome, 120 m apart), the hub follows that circle as its
+// route (written here as GeoJSON), and this module drives the 40th car (the sweep) itself as a phone over
+// the hub's OsmAnd port, on the same circle, ever further behind: a straggler within seconds.
+// CONVOY_WEB_TOUR=scenario|circuit overrides the kind a test asks for.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { env, startHub, startSim, simHelp, makeRoster, makeStaff, stopProcess } from './support.mjs';
+import { env, startHub, startSim, makeRoster, makeStaff, stopProcess } from './support.mjs';
 
 // convoy-sim's circuit (tracker/simulator.h SimOptions defaults).
 const CIRCLE = { lat: 41.9028, lon: 12.4964, radius_m: 3000, speed_mps: 16.7, spacing_m: 120 };
@@ -94,19 +99,45 @@ export async function startIdleHub(dir, { cars = 40 } = {}) {
   return { hub, staff, roster, stop: () => stopProcess(hub.child) };
 }
 
-// Starts the hub and the cars. Answers { hub, staff, roster, ids, mode, restartHub(), stop() }.
-export async function startTour(dir, { cars = 40 } = {}) {
+// The scenario's pace: simulated seconds per wall second. The straggler's alert stays open for about
+// 2 min of simulated time; at 6x that is ~20 s on the wall clock, time enough for a loaded machine to
+// show it and click "acknowledge" before it clears on its own.
+const SCENARIO_SPEEDUP = 6;
+// How long before the straggler incident the sim starts (simulated): the cars' first fixes, the convoy's
+// order and speed settle first (the hub's model needs a few fixes of each car).
+const SCENARIO_LEAD_MS = 90000;
+
+function runSim(args) {
+  const r = spawnSync(path.join(env.bin, 'convoy-sim'), args, { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`convoy-sim ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The sample plan dated 3 days ago (in dir), and when its straggler incident starts on those dates.
+export function datedTourPlan(dir) {
+  const plan = runSim(['--scenario', 'tour', '--plan', path.join(env.data, 'tour', 'amalfi_two_days.tour'),
+    '--write-dated-plan', dir]).trim();
+  const incidents = runSim(['--scenario', 'tour', '--plan', plan, '--list-incidents']);
+  const line = incidents.split('\n').find((l) => / straggler: /.test(l));
+  const m = line && /start_ms (\d+)/.exec(line);
+  if (!m) throw new Error(`no straggler in convoy-sim --list-incidents:\n${incidents}`);
+  return { plan, straggler_ms: Number(m[1]), straggler: line.trim() };
+}
+
+// Starts the hub and the cars. kind: 'scenario' or 'circuit' (see the top of this file).
+// Answers { hub, staff, roster, ids, mode, restartHub(), stop() }.
+export async function startTour(dir, { cars = 40, kind = 'circuit' } = {}) {
   const roster = makeRoster(path.join(dir, 'roster.csv'), cars);
   const staff = makeStaff(path.join(dir, 'staff.csv'));
   const ids = rosterIds(roster);
-  // CONVOY_WEB_TOUR=scenario picks the scenario. Not the default: the hub's fix gate flags the scenario's
-  // 2024 fixes as stale (kStaleTime, against the wall clock), so its model never sees a car.
-  const scenario = process.env.CONVOY_WEB_TOUR === 'scenario' && /--scenario/.test(simHelp());
+  const scenario = (process.env.CONVOY_WEB_TOUR || kind) === 'scenario';
   const hubOpts = { dir, roster, staff: staff.file };
   let stopDrivers = () => {};
   let sim;
+  let tour;
   if (scenario) {
-    hubOpts.plan = path.join(env.data, 'tour', 'amalfi_two_days.tour');
+    tour = datedTourPlan(dir);
+    hubOpts.plan = tour.plan;
     hubOpts.clock = 'fix-time';
   } else {
     hubOpts.route = writeCircleRoute(path.join(dir, 'circuit.geojson'));
@@ -117,16 +148,19 @@ export async function startTour(dir, { cars = 40 } = {}) {
   hubOpts.http = hub.http;
   if (hub.osmand) hubOpts.osmand = hub.osmand;
   if (scenario) {
-    // From a few minutes before the scripted straggler (day 1, km 42.6, 08:28:58 UTC), 10x real time.
-    sim = startSim(['--hub', hub.trackers, '--roster', roster, '--scenario', 'tour', '--plan', hubOpts.plan,
-      '--speedup', '10', '--from', '2024-05-18T08:25:00Z', '--incidents', 'straggler'], dir);
+    // No --until: the cars keep driving (and answering the radio) until the test stops them.
+    sim = startSim(['--hub', hub.trackers, '--roster', roster, '--scenario', 'tour', '--plan', tour.plan,
+      '--speedup', String(SCENARIO_SPEEDUP), '--from', String(tour.straggler_ms - SCENARIO_LEAD_MS),
+      '--incidents', 'straggler'], dir);
   } else {
     const t0 = Date.now();
     sim = startSim(['--hub', hub.trackers, '--roster', roster, '--cars', String(cars - 1)], dir);
     stopDrivers = driveSweepBehind(hub.osmand, roster, ids[cars - 1], t0);
   }
   const run = {
-    hub, staff, roster, ids, mode: scenario ? 'scenario tour' : 'circuit + phone straggler',
+    hub, staff, roster, ids, tour,
+    mode: scenario ? `scenario tour at ${SCENARIO_SPEEDUP}x from ${SCENARIO_LEAD_MS / 1000} s before: ${tour.straggler}`
+      : 'circuit + phone straggler',
     async restartHub() {
       await stopProcess(run.hub.child);
       run.hub = await startHub(hubOpts);
