@@ -84,9 +84,13 @@ struct Projection {
     scale = (width - 2 * pad) / span_x;
     height = std::clamp(span_y * scale + 2 * pad, 300.0, 1000.0);
     scale = std::min(scale, (height - 2 * pad) / span_y);
+    // Centred: a tour that is wide and flat (or tall and narrow) sits in the middle.
+    off_x = (width - 2 * pad - span_x * scale) / 2;
+    off_y = (height - 2 * pad - span_y * scale) / 2;
   }
-  double X(double lon) const { return pad + (lon * cos_lat - min_x) * scale; }
-  double Y(double lat) const { return height - pad - (lat - min_y) * scale; }
+  double off_x = 0, off_y = 0;
+  double X(double lon) const { return pad + off_x + (lon * cos_lat - min_x) * scale; }
+  double Y(double lat) const { return height - pad - off_y - (lat - min_y) * scale; }
 };
 
 }  // namespace
