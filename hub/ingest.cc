@@ -1,5 +1,7 @@
 #include "hub/ingest.h"
 
+#include <algorithm>
+
 #include "proto/fix_codec.h"
 
 namespace convoy::hub {
@@ -108,7 +110,18 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
   }
   const size_t duplicates = fixes.size() - fresh.size();
   if (duplicates) stats_.duplicates += duplicates;
-  if (fresh.empty()) return AcceptResult::kNothingNew;
+  if (fresh.empty()) {
+    // Every fix was taken before; those not durable yet are being written for another
+    // connection (or an earlier batch of this one). Answer when they are.
+    const SeqSet& durable_seqs = phone ? car.phone_durable : car.durable;
+    std::vector<uint64_t> in_flight;
+    for (const proto::SequencedFix& fix : fixes) {
+      if (!durable_seqs.Contains(fix.seq)) in_flight.push_back(fix.seq);
+    }
+    if (in_flight.empty()) return AcceptResult::kNothingNew;
+    car.waiters.push_back({phone, std::move(in_flight), std::move(durable)});
+    return AcceptResult::kQueued;
+  }
 
   // A batch the journal turns back comes again; its fixes then meet themselves in the gate's
   // reference, which is harmless (same time, same place).
@@ -127,6 +140,7 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
                      recorded_verdicts = observer_ ? verdicts : std::vector<proto::FixVerdict>(),
                      durable = std::move(durable)](const Status& status) {
     uint64_t watermark;
+    std::vector<Waiter> done;  // resends of this batch's fixes, answered outside the lock
     {
       std::lock_guard guard(car.mu);
       SeqSet& durable_seqs = phone ? car.phone_durable : car.durable;
@@ -140,6 +154,27 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
       }
       watermark = durable_seqs.watermark();
       if (!phone) car.snapshot.durable_watermark = watermark;
+      for (size_t i = 0; i < car.waiters.size();) {
+        Waiter& waiter = car.waiters[i];
+        bool finished = false;
+        if (waiter.phone == phone) {
+          if (status.ok()) {
+            finished = std::all_of(waiter.seqs.begin(), waiter.seqs.end(),
+                                   [&](uint64_t seq) { return durable_seqs.Contains(seq); });
+          } else {
+            // One of its fixes failed with this batch: the resend fails too (and is resent).
+            finished = std::any_of(waiter.seqs.begin(), waiter.seqs.end(), [&](uint64_t seq) {
+              return std::find(seqs.begin(), seqs.end(), seq) != seqs.end();
+            });
+          }
+        }
+        if (finished) {
+          done.push_back(std::move(waiter));
+          car.waiters.erase(car.waiters.begin() + static_cast<std::ptrdiff_t>(i));
+        } else {
+          ++i;
+        }
+      }
     }
     if (status.ok() && observer_) observer_(car_index, recorded, recorded_verdicts);
     if (status.ok()) {
@@ -149,6 +184,7 @@ Ingest::AcceptResult Ingest::Accept(size_t car_index, std::span<const proto::Seq
       ++stats_.journal_failures;
     }
     durable(status, watermark);
+    for (Waiter& waiter : done) waiter.durable(status, watermark);
   };
   if (!journal_->Append(RecordType::kFixes, std::move(payload), std::move(on_durable))) {
     ++stats_.journal_busy;

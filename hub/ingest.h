@@ -56,8 +56,11 @@ class Ingest {
   Status Replay(RecordType type, std::string_view payload);
 
   enum class AcceptResult {
-    kQueued,      // new fixes are on their way to disk; `durable` will be called
-    kNothingNew,  // every fix had been recorded before; `durable` is not called
+    // New fixes are on their way to disk, or (a resend, say on a new connection after the old one
+    // died) every fix had been taken before and some are still being written: `durable` will be
+    // called once they all are (or with the error when their write fails).
+    kQueued,
+    kNothingNew,  // every fix had been recorded (durable) before; `durable` is not called
     kBusy,        // the journal's queue is full; nothing was taken; retry shortly
   };
   // Called on the journal's commit thread once the batch is durable (status ok) or has failed.
@@ -85,11 +88,20 @@ class Ingest {
   const proto::Roster& roster() const { return roster_; }
 
  private:
+  // A resend of fixes still being written: told when they are durable. Without it the resend's
+  // connection would hear of them only with the car's next new fix, and a car with nothing new
+  // to send (parked, or flushing its spool before it shuts down) would wait forever.
+  struct Waiter {
+    bool phone = false;
+    std::vector<uint64_t> seqs;  // received, not yet durable, when the resend came
+    DurableFn durable;
+  };
   struct CarState {
     mutable std::mutex mu;
-    SeqSet received;        // recorded, or queued for the journal
-    SeqSet durable;         // fsync'd
-    SeqSet phone_received;  // the same two for SOURCE_PHONE seqs
+    std::vector<Waiter> waiters;  // few: one per resend racing with its own write
+    SeqSet received;              // recorded, or queued for the journal
+    SeqSet durable;               // fsync'd
+    SeqSet phone_received;        // the same two for SOURCE_PHONE seqs
     SeqSet phone_durable;
     proto::FixGate gate;
     CarSnapshot snapshot;
