@@ -98,6 +98,11 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   JournalOptions journal_options;
   journal_options.dir = options.data_dir;
   journal_options.segment_bytes = options.segment_bytes;
+  // The operator's alarm for a full or failing disk: the journal says once when writing fails
+  // (the hub stops acknowledging; trackers keep spooling) and once when it works again.
+  journal_options.log = [log = hub->log_](std::string_view line) {
+    log("OPERATOR ALERT: " + std::string(line));
+  };
   RecoveryReport report;
   size_t unreadable = 0;
   auto journal = Journal::Open(
@@ -302,6 +307,10 @@ asio::awaitable<void> Hub::StatusLoop() {
          std::to_string((recorded - last_recorded) / options_.status_interval_s) + "/s), " +
          std::to_string(stats.fixes_flagged) + " flagged, " + std::to_string(stats.duplicates) +
          " duplicates dropped; " + ConvoyLine(*convoy_->snapshot()));
+    if (Status health = journal_->health(); !health.ok()) {
+      log_("OPERATOR ALERT: the journal is not writing (" + health.message() +
+           "); nothing is acknowledged until it is");
+    }
     last_recorded = recorded;
   }
 }
