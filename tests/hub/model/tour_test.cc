@@ -43,7 +43,16 @@ struct TourRun {
 TourRun RunTour(
     const TourScenario& scenario,
     const std::map<int64_t, std::function<void(const ConvoyModel&, int64_t)>>& at = {}) {
-  ConvoyModel model(Cars(scenario.num_cars()), PlanFromTour(Tour()), Thresholds{});
+  // The plan's own [alerts], as the hub applies them.
+  static const Thresholds thresholds = [] {
+    Result<Thresholds> t = ApplyThresholds(Tour().plan.alerts, "amalfi_two_days.tour [alerts]");
+    if (!t.ok()) {
+      ADD_FAILURE() << t.message();
+      return Thresholds{};
+    }
+    return *t;
+  }();
+  ConvoyModel model(Cars(scenario.num_cars()), PlanFromTour(Tour()), thresholds);
   std::vector<std::string> ids;
   for (size_t i = 0; i < scenario.num_cars(); ++i) ids.push_back("car" + std::to_string(i));
   TourRun run;
