@@ -35,8 +35,8 @@ TEST(TourPlanTest, SamplePlanParses) {
   ASSERT_TRUE(plan.ok()) << plan.message();
   EXPECT_EQ(plan->name, "Amalfi coast two-day tour");
   EXPECT_EQ(plan->utc_offset_min, 120);
-  EXPECT_EQ(plan->alerts.at("straggler_gap_m"), "1500");
-  EXPECT_EQ(plan->alerts.at("off_route_m"), "150");
+  EXPECT_EQ(plan->alerts.at("straggler_gap_m"), "200");
+  EXPECT_EQ(plan->alerts.at("off_route_m"), "100");
   ASSERT_EQ(plan->days.size(), 2u);
   ASSERT_EQ(plan->days[0].legs.size(), 1u);
   ASSERT_EQ(plan->days[1].legs.size(), 2u);

@@ -141,8 +141,14 @@ TEST(OsmandDurabilityTest, SlowDiskAnswers503AtTheDeadlineAndTheResendWaitsOrSuc
     gated.Close();
     EXPECT_EQ(client.Get(Report(3, 0)).status, 503);
     gated.Open();
-    EXPECT_EQ(client.Get(Report(3, 0)).status, 200);  // durable by now, or soon: same record
-    EXPECT_EQ(hub.endpoint().recorder_stats().fixes_resent, 1u);
+    // The app resends until it gets 200; on a loaded machine the write now under way may itself
+    // outlast the 100 ms deadline once, so allow a few resends: each is the same record.
+    int status = 0;
+    for (int attempt = 0; attempt < 50 && status != 200; ++attempt) {
+      status = client.Get(Report(3, 0)).status;
+    }
+    EXPECT_EQ(status, 200);
+    EXPECT_GE(hub.endpoint().recorder_stats().fixes_resent, 1u);
   }
   EXPECT_EQ(RecordedSeqs(dir, "car3"), std::vector<uint64_t>{1});
 }
