@@ -8,12 +8,8 @@
 #include "hub/export/tracks.h"
 
 namespace convoy::hub::report {
-namespace {
 
-using replay::ReplayCar;
-using replay::ReplayFix;
-
-std::string Escape(std::string_view text) {
+std::string EscapeXml(std::string_view text) {
   std::string out;
   for (char c : text) {
     switch (c) {
@@ -35,6 +31,11 @@ std::string Escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+using replay::ReplayCar;
+using replay::ReplayFix;
 
 std::string Num(double v) {
   char text[32];
@@ -173,7 +174,7 @@ std::string MapSvg(const replay::ReplayIndex& index, const maps::LoadedTour* tou
     }
     const bool special = car.role == "lead" || car.role == "sweep";
     svg += "<path d=\"" + d + "\" fill=\"none\" stroke=\"" + CarColour(c) + "\" stroke-width=\"" +
-           (special ? "2.5" : "1.2") + "\" stroke-opacity=\"0.8\"><title>" + Escape(car.name) +
+           (special ? "2.5" : "1.2") + "\" stroke-opacity=\"0.8\"><title>" + EscapeXml(car.name) +
            "</title></path>\n";
   }
   if (tour != nullptr) {
@@ -189,7 +190,7 @@ std::string MapSvg(const replay::ReplayIndex& index, const maps::LoadedTour* tou
                "\" r=\"6\" fill=\"#fff\" stroke=\"#c0392b\" stroke-width=\"3\"/>\n";
         svg += "<text x=\"" + Num(x + 9) + "\" y=\"" + Num(y + 4) +
                "\" fill=\"#222\" stroke=\"#f4f1ea\" stroke-width=\"3\" paint-order=\"stroke\">" +
-               Escape(rally.name) + "</text>\n";
+               EscapeXml(rally.name) + "</text>\n";
       }
     }
   }
@@ -307,11 +308,12 @@ std::string AlertTimelineSvg(const DayFigures& day, const std::vector<v1::Journa
     const double x2 = std::max(x1 + 3, axis.X(std::min(end, day.to_ms)));
     std::string cars;
     for (const auto& id : alert.car_ids()) cars += (cars.empty() ? "" : ", ") + id;
-    svg +=
-        "<rect x=\"" + Num(x1) + "\" y=\"" + Num(top + k * row + 4) + "\" width=\"" + Num(x2 - x1) +
-        "\" height=\"14\" fill=\"" + kColours[k] + "\" fill-opacity=\"0.75\"><title>" +
-        Escape(alert.kind() + " " + cars + " at " + ClockText(alert.raised_ms(), utc_offset_min)) +
-        "</title></rect>\n";
+    svg += "<rect x=\"" + Num(x1) + "\" y=\"" + Num(top + k * row + 4) + "\" width=\"" +
+           Num(x2 - x1) + "\" height=\"14\" fill=\"" + kColours[k] +
+           "\" fill-opacity=\"0.75\"><title>" +
+           EscapeXml(alert.kind() + " " + cars + " at " +
+                     ClockText(alert.raised_ms(), utc_offset_min)) +
+           "</title></rect>\n";
   }
   svg += "<text x=\"110\" y=\"16\" font-size=\"13\">Alerts, " + day.label + "</text>\n</svg>\n";
   return svg;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -12,6 +13,9 @@
 #include "maps/tour_plan.h"
 
 namespace convoy::hub::report {
+
+// Text made safe inside XML/HTML elements and double-quoted attributes (<, >, &, ").
+std::string EscapeXml(std::string_view text);
 
 // The part of a car's fixes the map draws: [first, second) after the privacy cut of radius_m
 // around its first and last fix (hub/export/tracks.h's PrivacyCut). radius_m <= 0: all.

@@ -4,33 +4,11 @@
 
 #include "hub/replay/json_text.h"
 #include "hub/replay/replay_json.h"
+#include "hub/report/drawings.h"
 #include "hub/report/report_writer.h"
 
 namespace convoy::hub::report {
 namespace {
-
-std::string Escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string Km(double m) {
   char text[32];
@@ -81,7 +59,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
   const std::string title = f.tour_name.empty() ? "Convoy tour report" : f.tour_name;
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" +
-       Escape(title) + "</title>\n<meta name=\"viewport\" content=\"width=device-width\">\n";
+       EscapeXml(title) + "</title>\n<meta name=\"viewport\" content=\"width=device-width\">\n";
   h += "<style>body{font-family:sans-serif;margin:24px;color:#222;max-width:1040px}"
        "h1{margin-bottom:4px}table{border-collapse:collapse;margin:8px 0 20px}"
        "td,th{border-bottom:1px solid #ddd;padding:4px 10px;text-align:right}"
@@ -89,7 +67,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
        "img{max-width:100%;border:1px solid #ccc;margin:6px 0}.big{font-size:20px}"
        ".note{color:#666;font-size:13px}.dot{display:inline-block;width:10px;height:10px;"
        "border-radius:5px;margin-right:6px}</style>\n</head><body>\n";
-  h += "<h1>" + Escape(title) + "</h1>\n";
+  h += "<h1>" + EscapeXml(title) + "</h1>\n";
   h += "<p class=\"big\">" + std::to_string(f.days.size()) + " days, " +
        std::to_string(f.cars.size()) + " cars, " + Km(f.distance_m) + " driven, " +
        std::to_string(f.alerts.size()) + " alerts</p>\n";
@@ -105,7 +83,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
   for (const DayFigures& d : f.days) {
     char speed[32];
     std::snprintf(speed, sizeof speed, "%.1f km/h", d.average_speed_mps * 3.6);
-    h += "<tr><td>" + Escape(d.label) + "</td><td>" + Escape(d.measured_car) + "</td><td>" +
+    h += "<tr><td>" + EscapeXml(d.label) + "</td><td>" + EscapeXml(d.measured_car) + "</td><td>" +
          Km(d.distance_m) + "</td><td>" + Clock(d.from_ms, offset_min) + "</td><td>" +
          Clock(d.to_ms, offset_min) + "</td><td>" + Duration(d.duration_s) + "</td><td>" +
          Duration(d.moving_s) + "</td><td>" + speed + "</td><td>" + std::to_string(d.stops.size()) +
@@ -114,7 +92,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
   h += "</table>\n";
   for (size_t i = 0; i < f.days.size(); ++i) {
     const DayFigures& d = f.days[i];
-    h += "<h3>Stops, " + Escape(d.label) + "</h3>\n";
+    h += "<h3>Stops, " + EscapeXml(d.label) + "</h3>\n";
     if (d.stops.empty()) {
       h += "<p>No stops of 3 minutes or more.</p>\n";
     } else {
@@ -124,7 +102,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
         std::snprintf(where, sizeof where, "%.5f, %.5f", s.lat_e7 * 1e-7, s.lon_e7 * 1e-7);
         h += "<tr><td>" + Clock(s.from_ms, offset_min) + "</td><td>" + Clock(s.to_ms, offset_min) +
              "</td><td>" + Duration(s.length_s()) + "</td><td>" +
-             Escape(s.near.empty() ? std::string(where) : s.near) + "</td></tr>\n";
+             EscapeXml(s.near.empty() ? std::string(where) : s.near) + "</td></tr>\n";
       }
       h += "</table>\n";
     }
@@ -133,13 +111,13 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
   h += "<h2>Convoy length</h2>\n";
   for (size_t i = 0; i < f.days.size(); ++i) {
     h += "<img src=\"day" + std::to_string(i + 1) + "_length.svg\" alt=\"convoy length, " +
-         Escape(f.days[i].label) + "\">\n";
+         EscapeXml(f.days[i].label) + "\">\n";
   }
 
   h += "<h2>Alerts</h2>\n";
   for (size_t i = 0; i < f.days.size(); ++i) {
     h += "<img src=\"day" + std::to_string(i + 1) + "_alerts.svg\" alt=\"alerts, " +
-         Escape(f.days[i].label) + "\">\n";
+         EscapeXml(f.days[i].label) + "\">\n";
   }
   if (f.alerts.empty()) {
     h += "<p>No alerts were raised.</p>\n";
@@ -149,12 +127,12 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
     for (const auto& a : f.alerts) {
       std::string cars;
       for (const auto& id : a.car_ids()) cars += (cars.empty() ? "" : ", ") + id;
-      h += "<tr><td>" + Clock(a.raised_ms(), offset_min) + "</td><td>" + Escape(a.kind()) +
-           "</td><td>" + Escape(cars) + "</td><td>" +
+      h += "<tr><td>" + Clock(a.raised_ms(), offset_min) + "</td><td>" + EscapeXml(a.kind()) +
+           "</td><td>" + EscapeXml(cars) + "</td><td>" +
            (a.cleared_ms() ? Clock(a.cleared_ms(), offset_min) + " (" +
                                  Duration((a.cleared_ms() - a.raised_ms()) / 1000.0) + ")"
                            : std::string("open")) +
-           "</td><td>" + Escape(a.acknowledged_by()) + "</td><td>" + Escape(a.text()) +
+           "</td><td>" + EscapeXml(a.acknowledged_by()) + "</td><td>" + EscapeXml(a.text()) +
            "</td></tr>\n";
     }
     h += "</table>\n";
@@ -166,9 +144,9 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
     const CarFigures& c = f.cars[i];
     h += "<tr><td><span class=\"dot\" style=\"background:" + std::string("hsl(") +
          std::to_string(static_cast<int>(i * 137.508) % 360) + ",65%,38%)\"></span>" +
-         Escape(c.name) + (c.name != c.id ? " (" + Escape(c.id) + ")" : "") + "</td><td>" +
-         Escape(c.role) + "</td><td>" + Km(c.distance_m) + "</td><td>" + std::to_string(c.fixes) +
-         "</td><td>" +
+         EscapeXml(c.name) + (c.name != c.id ? " (" + EscapeXml(c.id) + ")" : "") + "</td><td>" +
+         EscapeXml(c.role) + "</td><td>" + Km(c.distance_m) + "</td><td>" +
+         std::to_string(c.fixes) + "</td><td>" +
          (c.largest_gap_ms > 0 ? Duration(c.largest_gap_ms / 1000.0) + " at " +
                                      Clock(c.largest_gap_at_ms, offset_min)
                                : std::string()) +
@@ -189,8 +167,8 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
       };
       std::string missing;
       for (const auto& id : r.missing) missing += (missing.empty() ? "" : ", ") + id;
-      h += "<tr><td>" + Escape(r.name) + "</td><td>" + Escape(r.day) + ", " + Escape(r.leg) +
-           "</td><td>" +
+      h += "<tr><td>" + EscapeXml(r.name) + "</td><td>" + EscapeXml(r.day) + ", " +
+           EscapeXml(r.leg) + "</td><td>" +
            (r.planned_arrive_ms
                 ? Clock(*r.planned_arrive_ms, offset_min)
                 : std::string(r.planned_depart_ms
@@ -198,7 +176,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
                                   : "-")) +
            "</td><td>" + at(r.first_ms) + "</td><td>" + at(r.median_ms) + "</td><td>" +
            at(r.last_ms) + "</td><td>" + std::to_string(r.arrived) + "/" +
-           std::to_string(r.expected) + "</td><td>" + Escape(missing) + "</td></tr>\n";
+           std::to_string(r.expected) + "</td><td>" + EscapeXml(missing) + "</td></tr>\n";
     }
     h += "</table>\n";
   }
