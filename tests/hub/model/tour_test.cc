@@ -12,6 +12,7 @@
 #include "hub/model/convoy_model.h"
 #include "hub/model/model_test_util.h"
 #include "maps/tour_plan.h"
+#include "support/sample_tour.h"
 #include "tracker/scenario/tour_scenario.h"
 
 namespace convoy::hub::testing {
@@ -20,18 +21,7 @@ namespace {
 using tracker::TourOptions;
 using tracker::TourScenario;
 
-const maps::LoadedTour& Tour() {
-  static const maps::LoadedTour tour = [] {
-    Result<maps::LoadedTour> t =
-        maps::LoadTour(std::string(CONVOY_TEST_DATA) + "/tour/amalfi_two_days.tour");
-    if (!t.ok()) {
-      ADD_FAILURE() << t.message();
-      std::abort();
-    }
-    return std::move(*t);
-  }();
-  return tour;
-}
+const maps::LoadedTour& Tour() { return test::SampleTour(); }
 
 struct TourRun {
   std::vector<Alert> alerts;

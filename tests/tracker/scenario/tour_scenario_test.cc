@@ -2,6 +2,7 @@
 // time-ordered, 1 Hz, every fix acceptable to the hub's quality gate, and the incidents it
 // promises.
 #include "tracker/scenario/tour_scenario.h"
+#include "support/sample_tour.h"
 
 #include <gtest/gtest.h>
 
@@ -17,18 +18,7 @@
 namespace convoy::tracker {
 namespace {
 
-const maps::LoadedTour& Tour() {
-  static const maps::LoadedTour tour = [] {
-    Result<maps::LoadedTour> t =
-        maps::LoadTour(std::string(CONVOY_TEST_DATA) + "/tour/amalfi_two_days.tour");
-    if (!t.ok()) {
-      ADD_FAILURE() << t.message();
-      std::abort();
-    }
-    return std::move(*t);
-  }();
-  return tour;
-}
+const maps::LoadedTour& Tour() { return test::SampleTour(); }
 
 TourScenario Make(TourOptions options = {}) {
   Result<TourScenario> s = TourScenario::Create(Tour(), options);
