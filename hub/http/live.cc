@@ -1,5 +1,6 @@
 #include "hub/http/live.h"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -226,8 +227,16 @@ void LiveHub::OnFixes(size_t car, std::span<const proto::SequencedFix> fixes,
   }
 }
 
+std::chrono::milliseconds LiveHub::NextInterval() const {
+  const std::chrono::milliseconds floor = options_.positions_interval;
+  if (options_.positions_bytes_per_s == 0) return floor;
+  const std::chrono::milliseconds by_budget{
+      static_cast<int64_t>(last_batch_bytes_ * 1000 / options_.positions_bytes_per_s)};
+  return std::clamp(by_budget, floor, std::max(floor, options_.max_positions_interval));
+}
+
 void LiveHub::ArmFlush() {
-  const auto due = last_flush_ + options_.positions_interval;
+  const auto due = last_flush_ + NextInterval();
   if (due <= std::chrono::steady_clock::now()) {
     Flush();
     return;
@@ -258,6 +267,8 @@ void LiveHub::Flush() {
     message.append(batch->cars[i].second);
   }
   message.append("]}");
+  last_batch_bytes_ = message.size();
+  interval_ms_ = NextInterval().count();
   batch->message = std::make_shared<const std::string>(std::move(message));
   ++batches_;
   std::shared_ptr<const PositionBatch> shared = std::move(batch);
@@ -277,6 +288,15 @@ void LiveHub::Broadcast(std::shared_ptr<const std::string> message) {
 }
 
 void LiveHub::BroadcastConvoy(std::shared_ptr<const std::string> message) {
+  if (options_.convoy_bytes_per_s > 0) {
+    const auto now = std::chrono::steady_clock::now();
+    std::lock_guard guard(mu_);
+    // Ticks jitter: one a few milliseconds early is still the next one, not one over budget.
+    if (now + options_.positions_interval < next_convoy_) return;
+    next_convoy_ = now + std::chrono::milliseconds(static_cast<int64_t>(
+                             message->size() * 1000 / options_.convoy_bytes_per_s));
+  }
+  ++convoy_broadcasts_;
   for (auto& viewer : Snapshot()) viewer->Push(message, true);
 }
 
@@ -319,6 +339,8 @@ LiveStats LiveHub::stats() const {
   }
   stats.viewers_dropped = dropped_;
   stats.position_batches = batches_;
+  stats.convoy_broadcasts = convoy_broadcasts_;
+  stats.positions_interval = std::chrono::milliseconds(interval_ms_.load());
   return stats;
 }
 

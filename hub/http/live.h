@@ -8,7 +8,8 @@
 //   - alert and radio events (and pong): a queue of at most max_queued_messages; a viewer that
 //     falls further behind is dropped (its page reconnects and catches up from the hello).
 // Positions are batched from the durable-fix path at most every positions_interval (100 ms),
-// sent at once when the last batch is older than that.
+// sent at once when the last batch is older than that; a large batch stretches the wait before
+// the next so that a viewer gets at most LiveOptions::positions_bytes_per_s of positions.
 #pragma once
 
 #include <atomic>
@@ -38,6 +39,8 @@ struct LiveStats {
   size_t max_pending_positions = 0;  // cars with a position waiting in one viewer
   uint64_t viewers_dropped = 0;      // fell too far behind
   uint64_t position_batches = 0;     // positions messages built
+  uint64_t convoy_broadcasts = 0;    // snapshots sent (the others were over the byte budget)
+  std::chrono::milliseconds positions_interval{0};  // the wait after the newest batch
 };
 
 class Viewer;
@@ -60,7 +63,9 @@ class LiveHub {
                std::span<const proto::FixVerdict> verdicts);
   // An alert or radio event, already serialized.
   void Broadcast(std::shared_ptr<const std::string> message);
-  // A convoy snapshot message: replaces one a viewer has not been sent yet.
+  // A convoy snapshot message: replaces one a viewer has not been sent yet. Dropped when it comes
+  // sooner than LiveOptions::convoy_bytes_per_s allows after the last one broadcast (the next
+  // tick's snapshot is newer anyway).
   void BroadcastConvoy(std::shared_ptr<const std::string> message);
 
   // Takes over an upgraded connection: accepts the WebSocket with `request`, sends `make_hello()`
@@ -81,6 +86,7 @@ class LiveHub {
   void Detach(uint64_t id);
   void ArmFlush();
   void Flush();
+  std::chrono::milliseconds NextInterval() const;  // strand_ only
   std::vector<std::shared_ptr<Viewer>> Snapshot() const;
 
   asio::io_context& io_;
@@ -90,6 +96,7 @@ class LiveHub {
   asio::strand<asio::io_context::executor_type> strand_;
   asio::steady_timer flush_timer_;                      // strand_ only
   std::chrono::steady_clock::time_point last_flush_{};  // strand_ only
+  size_t last_batch_bytes_ = 0;                         // strand_ only
 
   mutable std::mutex mu_;
   std::unordered_map<uint64_t, std::shared_ptr<Viewer>> viewers_;  // guarded by mu_
@@ -97,9 +104,12 @@ class LiveHub {
   std::vector<std::optional<proto::Fix>> pending_;                 // by car; guarded by mu_
   bool flush_armed_ = false;                                       // guarded by mu_
   bool stopped_ = false;                                           // guarded by mu_
+  std::chrono::steady_clock::time_point next_convoy_{};            // guarded by mu_
 
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> convoy_broadcasts_{0};
+  std::atomic<int64_t> interval_ms_{0};  // NextInterval() after the newest batch, for stats()
 };
 
 }  // namespace convoy::hub::api

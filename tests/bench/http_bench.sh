@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The live feed's benchmark (issue 5): a real convoy-hub with --http, a real convoy-sim, and
 # WebSocket viewers (http_bench) on loopback.
-#   tests/bench/http_bench.sh [RUNS]     (default 3 runs of each phase; medians at the end)
+#   tests/bench/http_bench.sh [RUNS] [PHASES]   (default 3 runs of each phase, medians at the end;
+#                                                PHASES: "ingest age frozen", the default, or some)
 # Phases:
 #   ingest     1,000 cars, each keeping 4 fixes in flight, for 30 s (15 s warm-up): fixes/s with
 #              0 viewers and with 200 viewers reading the live feed
@@ -11,6 +12,7 @@
 #              from second 10 to second 60, against the same without the frozen viewer
 set -euo pipefail
 RUNS=${1:-3}
+PHASES=" ${2:-ingest age frozen} "
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${CONVOY_BIN:-$ROOT/build/bin}
 BENCH=${CONVOY_HTTP_BENCH:-$BIN/http_bench}
@@ -49,21 +51,30 @@ saturated() {  # viewers -> fixes/s after warm-up
 
 declare -a RATE0 RATE200 AGE50 AGE99 GROW_FROZEN GROW_NONE
 for run in $(seq "$RUNS"); do
-  RATE0+=("$(saturated 0)")
-  RATE200+=("$(saturated 200)")
+  if [[ $PHASES == *" ingest "* ]]; then
+    RATE0+=("$(saturated 0)")
+    RATE200+=("$(saturated 200)")
+  else
+    RATE0+=(0) RATE200+=(0)
+  fi
 
-  start_hub "$WORK/cars200.csv"
-  "$BIN/convoy-sim" --hub "127.0.0.1:$PORT" --roster "$WORK/cars200.csv" --mode live \
-    --duration 40 --warmup 5 2>"$WORK/sim.log" &
-  sim=$!
-  sleep 5
-  "$BENCH" "$HTTP" "$TOKEN" 1 30 >"$WORK/age.out"
-  wait $sim
-  stop_hub
-  AGE50+=("$(sed -n 's/.*age p50 \([0-9.]*\).*/\1/p' "$WORK/age.out")")
-  AGE99+=("$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$WORK/age.out")")
+  if [[ $PHASES == *" age "* ]]; then
+    start_hub "$WORK/cars200.csv"
+    "$BIN/convoy-sim" --hub "127.0.0.1:$PORT" --roster "$WORK/cars200.csv" --mode live \
+      --duration 40 --warmup 5 2>"$WORK/sim.log" &
+    sim=$!
+    sleep 5
+    "$BENCH" "$HTTP" "$TOKEN" 1 30 >"$WORK/age.out"
+    wait $sim
+    stop_hub
+    AGE50+=("$(sed -n 's/.*age p50 \([0-9.]*\).*/\1/p' "$WORK/age.out")")
+    AGE99+=("$(sed -n 's/.*p99 \([0-9.]*\) ms.*/\1/p' "$WORK/age.out")")
+  else
+    AGE50+=(0) AGE99+=(0)
+  fi
 
   for frozen in 1 0; do
+    [[ $PHASES == *" frozen "* ]] || { GROW_FROZEN+=(0) GROW_NONE+=(0); break; }
     start_hub "$WORK/cars200.csv"
     "$BIN/convoy-sim" --hub "127.0.0.1:$PORT" --roster "$WORK/cars200.csv" --mode live \
       --duration 65 2>"$WORK/sim.log" &
@@ -85,6 +96,6 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? 
 r0=$(median "${RATE0[@]}"); r200=$(median "${RATE200[@]}")
 echo
 echo "medians of $RUNS runs:"
-echo "  ingest, 1,000 cars saturated:   $r0 fixes/s with 0 viewers, $r200 with 200 ($(awk -v a="$r0" -v b="$r200" 'BEGIN {printf "%.1f", (a - b) * 100 / a}')% slower)"
+echo "  ingest, 1,000 cars saturated:   $r0 fixes/s with 0 viewers, $r200 with 200 ($(awk -v a="$r0" -v b="$r200" 'BEGIN {printf "%.1f", a ? (a - b) * 100 / a : 0}')% slower)"
 echo "  position age at the viewer:     p50 $(median "${AGE50[@]}") ms, p99 $(median "${AGE99[@]}") ms (200 cars at 1 Hz)"
 echo "  hub RSS growth over 50 s:       $(median "${GROW_FROZEN[@]}") KB with a frozen viewer, $(median "${GROW_NONE[@]}") KB without"

@@ -2,6 +2,10 @@
 // arrive, ping, access, and a frozen viewer whose backlog stays bounded.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <set>
+#include <thread>
+
 #include "hub/http/api_fixture.h"
 #include "hub/http/live.h"
 #include "hub/osmand/json.h"
@@ -85,6 +89,51 @@ TEST(HttpLiveTest, OversizedClientFrameClosesTheViewer) {
   // The hub answers with a close frame (1009, too big); reading it completes the closing.
   EXPECT_TRUE(live.ReadUntil("never-sent").empty());
   EXPECT_TRUE(WaitFor([&] { return server.hub().live()->viewers() == 0; }));
+}
+
+TEST(HttpLiveTest, LargeBatchesStretchThePositionsIntervalToTheByteBudget) {
+  // One car's position is over 100 bytes, so at 400 bytes/s every batch waits at least 250 ms
+  // before the next (instead of 100 ms), however fast the fixes come.
+  ApiHub server(3,
+                [](HubOptions& options) { options.http_options.live.positions_bytes_per_s = 400; });
+  LiveClient live(server.http_port(), kSafetyToken);
+  ASSERT_TRUE(live.ok());
+  ASSERT_FALSE(live.ReadUntil("hello").empty());
+  std::vector<std::unique_ptr<TrackerHarness>> cars;
+  for (int i = 1; i <= 3; ++i) {
+    cars.push_back(std::make_unique<TrackerHarness>(
+        server.trackers_port(), "car" + std::to_string(i), "secret-of-car" + std::to_string(i)));
+    cars.back()->Connect();
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (int round = 0; round < 30; ++round) {
+    for (auto& car : cars) car->MakeFixes(1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  const api::LiveStats stats = server.hub().live()->stats();
+  EXPECT_GE(stats.positions_interval, std::chrono::milliseconds(250));
+  EXPECT_GE(stats.position_batches, 2u);
+  EXPECT_LE(stats.position_batches,
+            static_cast<uint64_t>(elapsed / std::chrono::milliseconds(250)) + 2)
+      << "over " << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+  // Fewer messages, nothing missing: every car's newest position reaches the viewer.
+  std::set<std::string> newest_seen;
+  for (int i = 0; i < 40 && newest_seen.size() < cars.size(); ++i) {
+    const std::string positions = live.ReadUntil("positions", std::chrono::seconds(5));
+    if (positions.empty()) break;
+    auto parsed = hub::osmand::ParseJson(positions);
+    ASSERT_TRUE(parsed.ok()) << parsed.message();
+    for (const auto& car_json : parsed->Find("cars")->items) {
+      const std::string id = car_json.Find("id")->text;
+      const int index = std::stoi(id.substr(3)) - 1;
+      if (static_cast<int64_t>(car_json.Find("fix_ms")->number) ==
+          cars[index]->fixes().back().time_ms) {
+        newest_seen.insert(id);
+      }
+    }
+  }
+  EXPECT_EQ(newest_seen.size(), cars.size());
 }
 
 TEST(HttpLiveTest, FrozenViewerKeepsOnlyTheNewestPositionPerCarAndIsDroppedWhenFarBehind) {
