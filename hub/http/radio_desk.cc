@@ -29,21 +29,81 @@ RadioDesk::RadioDesk(const proto::Roster& roster, TrackerRegistry& registry, hub
       log_(std::move(log)),
       max_entries_(max_entries) {}
 
+namespace {
+
+RadioRequest::To RadioToFromName(std::string_view name) {
+  for (RadioRequest::To to :
+       {RadioRequest::To::kAll, RadioRequest::To::kCar, RadioRequest::To::kSplit}) {
+    if (name == RadioToName(to)) return to;
+  }
+  return RadioRequest::To::kAll;
+}
+
+}  // namespace
+
+std::vector<uint32_t> RadioDesk::IndicesOf(
+    const google::protobuf::RepeatedPtrField<std::string>& car_ids) const {
+  std::vector<uint32_t> out;
+  for (const std::string& id : car_ids) {
+    // A car no longer on the roster (edited between runs) is left out.
+    if (const proto::RosterCar* car = roster_.Find(id))
+      out.push_back(static_cast<uint32_t>(car->index));
+  }
+  return out;
+}
+
+void RadioDesk::InsertLocked(RadioEntry entry) {
+  // Ids are taken under the lock but journaled after it, so two senders' records may come
+  // back out of order: keep entries_ sorted by id.
+  auto at = std::upper_bound(entries_.begin(), entries_.end(), entry.id,
+                             [](uint64_t id, const RadioEntry& e) { return id < e.id; });
+  entries_.insert(at, std::move(entry));
+  if (entries_.size() > max_entries_) entries_.erase(entries_.begin());
+}
+
 void RadioDesk::Replay(RecordType type, std::string_view payload) {
   std::lock_guard guard(mu_);
   if (type == RecordType::kRadio) {
     v1::JournalRadio record;
-    if (record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      next_id_ = std::max(next_id_, record.message_id() + 1);
+    if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+    next_id_ = std::max(next_id_, record.message_id() + 1);
+    if (record.event() == v1::JournalRadio::EVENT_SENT) {
+      RadioEntry entry;
+      entry.id = record.message_id();
+      entry.from = record.from();
+      entry.to = RadioToFromName(record.to());
+      entry.text = record.text();
+      entry.sent_ms = record.time_ms();
+      entry.cars = IndicesOf(record.car_ids());
+      entry.phones = IndicesOf(record.phone_car_ids());
+      InsertLocked(std::move(entry));
+      return;
+    }
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), record.message_id(),
+                               [](const RadioEntry& e, uint64_t id) { return e.id < id; });
+    if (it == entries_.end() || it->id != record.message_id() || it->from_car) return;
+    for (uint32_t car : IndicesOf(record.car_ids())) {
+      if (std::find(it->delivered.begin(), it->delivered.end(), car) != it->delivered.end()) {
+        continue;
+      }
+      it->delivered.push_back(car);
+      std::erase(it->phones, car);
     }
   } else if (type == RecordType::kCarMessage) {
     v1::JournalCarMessage record;
-    if (record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-      next_id_ = std::max(next_id_, record.message_id() + 1);
-      if (const proto::RosterCar* car = roster_.Find(record.car_id())) {
-        car_messages_.emplace(static_cast<uint32_t>(car->index), record.tracker_message_id());
-      }
-    }
+    if (!record.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return;
+    next_id_ = std::max(next_id_, record.message_id() + 1);
+    const proto::RosterCar* car = roster_.Find(record.car_id());
+    if (!car) return;
+    car_messages_.emplace(static_cast<uint32_t>(car->index), record.tracker_message_id());
+    RadioEntry entry;
+    entry.id = record.message_id();
+    entry.from_car = true;
+    entry.car = static_cast<uint32_t>(car->index);
+    entry.kind = record.kind();
+    entry.text = record.text();
+    entry.time_ms = record.time_ms();
+    InsertLocked(std::move(entry));
   }
 }
 
@@ -84,8 +144,7 @@ RadioEntry RadioDesk::Send(std::string from, RadioRequest::To to, std::vector<ui
   {
     std::lock_guard guard(mu_);
     entry.id = next_id_++;
-    entries_.push_back(entry);
-    if (entries_.size() > max_entries_) entries_.erase(entries_.begin());
+    InsertLocked(entry);
   }
   v1::JournalRadio record;
   record.set_event(v1::JournalRadio::EVENT_SENT);
@@ -152,8 +211,7 @@ void RadioDesk::OnCarMessage(size_t car, const v1::CarMessage& message) {
       return;  // a resend after a reconnect
     }
     entry.id = next_id_++;
-    entries_.push_back(entry);
-    if (entries_.size() > max_entries_) entries_.erase(entries_.begin());
+    InsertLocked(entry);
   }
   v1::JournalCarMessage record;
   record.set_message_id(entry.id);

@@ -5,8 +5,9 @@
 //
 // Delivery: a message goes to each addressed car that is connected now; a car that is not gets
 // it when it next connects (OnCarConnected), until it confirms. Cars reporting only from a phone
-// have no way to hear or confirm: they are listed as `phones`. Pending deliveries live in memory:
-// a restarted hub does not resend the previous run's messages.
+// have no way to hear or confirm: they are listed as `phones`. A restarted hub rebuilds the list
+// from the journal (Replay), so the history stays on the desk and the previous run's messages
+// still go to the cars that have not confirmed them when they connect.
 #pragma once
 
 #include <cstdint>
@@ -68,8 +69,9 @@ class RadioDesk {
 
   // Startup: the journal is attached once it is open (Replay runs while it opens).
   void set_journal(hub::Journal* journal) { journal_ = journal; }
-  // Startup, before anything else: a journal record of an earlier run, so that ids continue
-  // above it and a car's resent message is recorded once.
+  // Startup, before anything else: a journal record of an earlier run. Rebuilds the entry (a
+  // message, a delivery, a car's message), so that the history, the pending deliveries and the
+  // ids continue, and a car's resent message is recorded once.
   void Replay(RecordType type, std::string_view payload);
 
   // Sends `text` (already validated) from staff member `from` to `cars` (roster indices).
@@ -90,6 +92,10 @@ class RadioDesk {
  private:
   void Journal(RecordType type, const std::string& payload);
   v1::Downlink Downlink(const RadioEntry& entry) const;
+  // Roster indices of the ids that are on the roster.
+  std::vector<uint32_t> IndicesOf(
+      const google::protobuf::RepeatedPtrField<std::string>& car_ids) const;
+  void InsertLocked(RadioEntry entry);  // mu_ held; keeps entries_ by id and at most max_entries_
 
   const proto::Roster& roster_;
   TrackerRegistry& registry_;

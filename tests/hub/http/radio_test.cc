@@ -103,6 +103,41 @@ TEST(HttpRadioTest, DeliveryIsCountedPerCarAndAnOfflineCarGetsItOnReconnect) {
   EXPECT_GT(static_cast<uint64_t>(after_json->Find("id")->number), id + 1);
 }
 
+TEST(HttpRadioTest, HistoryAndPendingDeliveriesSurviveAHubRestart) {
+  ApiHub server(3);
+  uint64_t id = 0;
+  {
+    TrackerHarness car1(server.trackers_port(), "car1", "secret-of-car1");
+    car1.Connect();
+    ASSERT_TRUE(WaitFor([&] { return server.hub().trackers().connected() == 1; }));
+    const HttpReply sent = CallAs(server.http_port(), kSafetyToken, "POST", "/api/v1/radio",
+                                  R"({"to":"all","text":"Slow down, the convoy has split"})");
+    ASSERT_EQ(sent.status, 200) << sent.body;
+    id = static_cast<uint64_t>(hub::osmand::ParseJson(sent.body)->Find("id")->number);
+    ASSERT_TRUE(WaitFor([&] {
+      auto m = Message(server.http_port(), id);
+      return m && Ids(m->Find("delivered")).size() == 1;
+    }));
+  }
+  server.Restart();
+  // The desk still lists the message, who heard it, and who has not.
+  auto message = Message(server.http_port(), id);
+  ASSERT_TRUE(message) << "the message is gone after the restart";
+  EXPECT_EQ(message->Find("text")->text, "Slow down, the convoy has split");
+  EXPECT_EQ(message->Find("from")->text, "Sam Safety");
+  EXPECT_EQ(Ids(message->Find("delivered")), (std::vector<std::string>{"car1"}));
+  EXPECT_EQ(Ids(message->Find("pending")), (std::vector<std::string>{"car2", "car3"}));
+  // A car that was away during the first run hears it when it connects to the new one.
+  TrackerHarness car2(server.trackers_port(), "car2", "secret-of-car2");
+  car2.Connect();
+  ASSERT_TRUE(WaitFor([&] {
+    auto m = Message(server.http_port(), id);
+    return m && Ids(m->Find("delivered")).size() == 2;
+  }));
+  EXPECT_EQ(Ids(Message(server.http_port(), id)->Find("pending")),
+            (std::vector<std::string>{"car3"}));
+}
+
 TEST(HttpRadioTest, AcknowledgingNamesTheStaffMemberOnce) {
   ApiHub server(3);
   server.hub().convoy().RaiseSos(1, "engine smoke");
