@@ -1,5 +1,7 @@
 #include "proto/roster.h"
 
+#include <cstdint>
+
 #include "proto/csv.h"
 
 namespace convoy::proto {
@@ -15,7 +17,78 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
+// Length of the valid UTF-8 sequence at text[i] (a lead byte >= 0x80), or 0 when it is not one:
+// no overlong forms, no surrogates, nothing above U+10FFFF. `code` gets the code point.
+size_t Utf8Sequence(std::string_view text, size_t i, uint32_t* code) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char c = byte(i);
+  size_t n = 0;
+  uint32_t min = 0;
+  if (c >= 0xC2 && c <= 0xDF) {
+    n = 2, min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3, min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (i + n > text.size()) return 0;
+  uint32_t value = c & (0x3F >> (n - 1));
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    value = (value << 6) | (byte(i + k) & 0x3F);
+  }
+  if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
+  *code = value;
+  return n;
+}
+
+bool IsControl(uint32_t code) { return code < 0x20 || (code >= 0x7F && code <= 0x9F); }
+
+std::string Hex2(unsigned char c) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  return {kDigits[c >> 4], kDigits[c & 15]};
+}
+
 }  // namespace
+
+std::string DisplayTextProblem(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    uint32_t code = c;
+    size_t n = 1;
+    if (c >= 0x80) {
+      n = Utf8Sequence(text, i, &code);
+      if (n == 0) return "byte " + std::to_string(i + 1) + " (0x" + Hex2(c) + ") is not UTF-8";
+    }
+    if (IsControl(code)) {
+      std::string hex = code > 0xFF ? "" : Hex2(static_cast<unsigned char>(code));
+      return "byte " + std::to_string(i + 1) + " is a control character (U+00" + hex + ")";
+    }
+    i += n;
+  }
+  return "";
+}
+
+std::string PrintableForLog(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    uint32_t code = c;
+    size_t n = c >= 0x80 ? Utf8Sequence(text, i, &code) : 1;
+    if (n == 0 || IsControl(code) || c == '\\') {
+      // One byte at a time: a broken sequence's next byte may start a good one.
+      out += "\\x" + Hex2(c);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, n));
+    i += n;
+  }
+  return out;
+}
 
 const char* CarRoleName(CarRole role) {
   switch (role) {
@@ -53,7 +126,8 @@ Result<Roster> Roster::Parse(std::string_view csv, std::string_view source) {
     car.secret = table->Field(row, secret_col);
     const std::string role = table->Field(row, role_col);
     if (!ValidId(car.id)) {
-      return fail("id '" + car.id + "' must be 1-64 letters, digits, '_', '.' or '-'");
+      return fail("id '" + PrintableForLog(car.id) +
+                  "' must be 1-64 letters, digits, '_', '.' or '-'");
     }
     if (role == "lead") {
       car.role = CarRole::kLead;
@@ -63,7 +137,13 @@ Result<Roster> Roster::Parse(std::string_view csv, std::string_view source) {
     } else if (role == "car" || role.empty()) {
       car.role = CarRole::kCar;
     } else {
-      return fail("role '" + role + "' is not one of lead, sweep, car");
+      return fail("role '" + PrintableForLog(role) + "' is not one of lead, sweep, car");
+    }
+    if (const std::string problem = DisplayTextProblem(car.name); !problem.empty()) {
+      // Usually the whole file was saved in a legacy encoding: say how to fix it, not just where.
+      return fail("the name of car " + car.id + " is refused: " + problem +
+                  " (names must be UTF-8 text without control characters; save the file as "
+                  "\"CSV UTF-8\")");
     }
     if (car.name.empty()) car.name = car.id;
     if (car.secret.size() < 8) return fail("the secret of car " + car.id + " is shorter than 8");

@@ -7,6 +7,7 @@
 #include <openssl/sha.h>
 
 #include "proto/csv.h"
+#include "proto/roster.h"
 
 namespace convoy::hub::api {
 namespace {
@@ -26,12 +27,18 @@ std::optional<StaffRole> RoleFromName(std::string_view name) {
   return std::nullopt;
 }
 
-bool NameOk(std::string_view name) {
-  if (name.empty() || name.size() > 100) return false;
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7F) return false;
+// Why a staff name cannot be used, or "". The name is shown to colleagues, journaled with
+// every acknowledgement and radio message, and logged: it is refused rather than repaired, so
+// that what the organizer typed is what everybody sees.
+std::string NameProblem(std::string_view name) {
+  if (name.empty()) return "the name is empty";
+  if (name.size() > 100) return "the name is longer than 100 bytes";
+  if (std::string problem = proto::DisplayTextProblem(name); !problem.empty()) {
+    return "the name is refused: " + problem +
+           " (names must be UTF-8 text without control characters; save the file as \"CSV "
+           "UTF-8\")";
   }
-  return true;
+  return "";
 }
 
 }  // namespace
@@ -71,12 +78,13 @@ Result<StaffList> StaffList::Parse(std::string_view csv, std::string_view source
     member.name = table->Field(row, name_col);
     member.token = table->Field(row, token_col);
     const std::string role = table->Field(row, role_col);
-    if (!NameOk(member.name)) {
-      return Error{at + "the name is empty, longer than 100 bytes or has control characters"};
+    if (const std::string problem = NameProblem(member.name); !problem.empty()) {
+      return Error{at + problem};
     }
     auto parsed_role = RoleFromName(role);
     if (!parsed_role) {
-      return Error{at + "role '" + role + "' is not one of organizer, safety, marketing"};
+      return Error{at + "role '" + proto::PrintableForLog(role) +
+                   "' is not one of organizer, safety, marketing"};
     }
     member.role = *parsed_role;
     // The message never quotes the token: a mistyped one is still nearly the secret.

@@ -60,6 +60,73 @@ TEST(RosterTest, BadRowsNameTheFileLineAndProblem) {
   }
 }
 
+TEST(RosterTest, NamesInALegacyEncodingOrWithControlCharactersAreRefusedWithTheirLine) {
+  struct Case {
+    std::string name;
+    const char* error;
+  } cases[] = {
+      // "Rossi, Niccolò" saved as Latin-1 by an old spreadsheet.
+      {"Niccol\xF2", "cars.csv line 3: the name of car 7 is refused: byte 7 (0xF2) is not UTF-8"},
+      {"Car \xC3\x28", "cars.csv line 3: the name of car 7 is refused: byte 5 (0xC3) is not UTF-8"},
+      {"over\xC0\xAFlong", "cars.csv line 3: the name of car 7 is refused: byte 5 (0xC0)"},
+      {"surrogate \xED\xA0\x80", "cars.csv line 3: the name of car 7 is refused: byte 11 (0xED)"},
+      {"cut \xE2\x82", "cars.csv line 3: the name of car 7 is refused: byte 5 (0xE2)"},
+      {"\x1B[31mred",
+       "cars.csv line 3: the name of car 7 is refused: byte 1 is a control "
+       "character (U+001B)"},
+      {"tab\there", "cars.csv line 3: the name of car 7 is refused: byte 4 is a control"},
+      {"two\nlines", "cars.csv line 3: the name of car 7 is refused: byte 4 is a control"},
+      {"del\x7F",
+       "cars.csv line 3: the name of car 7 is refused: byte 4 is a control "
+       "character (U+007F)"},
+      {"c1 \xC2\x9B",
+       "cars.csv line 3: the name of car 7 is refused: byte 4 is a control "
+       "character (U+009B)"},
+  };
+  for (const Case& c : cases) {
+    // Quoted, so that the CSV reader hands the bytes over as they are (newlines included).
+    const std::string csv =
+        "id,name,role,secret\n1,Fine,car,abcdefgh\n7,\"" + c.name + "\",car,abcdefgi\n";
+    auto roster = Roster::Parse(csv, "cars.csv");
+    ASSERT_FALSE(roster.ok()) << ::testing::PrintToString(c.name);
+    EXPECT_EQ(roster.message().rfind(c.error, 0), 0u) << roster.message();
+    EXPECT_NE(roster.message().find("save the file as \"CSV UTF-8\""), std::string::npos);
+    // The message itself is printable: it goes to the terminal and the log.
+    EXPECT_EQ(DisplayTextProblem(roster.message()), "") << roster.message();
+  }
+}
+
+TEST(RosterTest, NamesInAnyScriptAreKept) {
+  const std::string names[] = {"Niccol\xC3\xB2 Rossi", "\xE5\xB1\xB1\xE7\x94\xB0",
+                               "\xF0\x9F\x9A\x97 team", "Zo\xC3\xAB & \xC5\x81ukasz"};
+  std::string csv = "id,name,role,secret\n";
+  for (size_t i = 0; i < std::size(names); ++i) {
+    csv += std::to_string(i) + "," + names[i] + ",car,abcdefgh" + std::to_string(i) + "\n";
+  }
+  auto roster = Roster::Parse(csv, "cars.csv");
+  ASSERT_TRUE(roster.ok()) << roster.message();
+  for (size_t i = 0; i < std::size(names); ++i) EXPECT_EQ(roster->cars()[i].name, names[i]);
+}
+
+TEST(RosterTest, HostileIdsAndRolesAreEscapedInTheError) {
+  auto bad_id = Roster::Parse("id,name,role,secret\n\"\x1B[2J\xFF\",a,car,abcdefgh\n", "cars.csv");
+  ASSERT_FALSE(bad_id.ok());
+  EXPECT_EQ(bad_id.message().rfind("cars.csv line 2: id '\\x1B[2J\\xFF' must be", 0), 0u)
+      << bad_id.message();
+  auto bad_role = Roster::Parse("id,name,role,secret\n1,a,\"le\rad\",abcdefgh\n", "cars.csv");
+  ASSERT_FALSE(bad_role.ok());
+  EXPECT_EQ(bad_role.message().rfind("cars.csv line 2: role 'le\\x0Dad' is not one", 0), 0u)
+      << bad_role.message();
+}
+
+TEST(RosterTest, PrintableForLogKeepsUtf8AndEscapesTheRest) {
+  EXPECT_EQ(PrintableForLog("Zo\xC3\xAB"), "Zo\xC3\xAB");
+  EXPECT_EQ(PrintableForLog("a\nb"), "a\\x0Ab");
+  EXPECT_EQ(PrintableForLog("\xC3\x28"), "\\xC3(");
+  EXPECT_EQ(PrintableForLog("back\\slash"), "back\\x5Cslash");
+  EXPECT_EQ(PrintableForLog(std::string("nul\0", 4)), "nul\\x00");
+}
+
 TEST(RosterTest, MissingFileIsAClearError) {
   auto roster = Roster::Load("/nonexistent/cars.csv");
   ASSERT_FALSE(roster.ok());
