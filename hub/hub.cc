@@ -98,6 +98,7 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
   JournalOptions journal_options;
   journal_options.dir = options.data_dir;
   journal_options.segment_bytes = options.segment_bytes;
+  journal_options.fs = options.journal_fs;
   // The operator's alarm for a full or failing disk: the journal says once when writing fails
   // (the hub stops acknowledging; trackers keep spooling) and once when it works again.
   journal_options.log = [log = hub->log_](std::string_view line) {
@@ -182,7 +183,10 @@ Result<std::unique_ptr<Hub>> Hub::Create(const HubOptions& options, LogFn log) {
 }
 
 Status Hub::StartHttp() {
-  api::ApiServices services{roster_, *convoy_, *registry_, *ingest_, osmand_.get(), *radio_, {}};
+  // The page shows a red banner while the journal cannot write (nothing is acknowledged then).
+  auto journal_health = [journal = journal_.get()] { return journal->health(); };
+  api::ApiServices services{roster_,       *convoy_, *registry_, *ingest_,
+                            osmand_.get(), *radio_,  {},         journal_health};
 #ifdef CONVOY_HUB_HAS_REPLAY
   auto replay = replay::ReplayApi::Create(options_.data_dir, roster_);
   if (!replay.ok()) return replay.status();

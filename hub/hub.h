@@ -35,6 +35,9 @@ struct HubOptions {
   size_t max_connections_per_address = 256;
   bool limit_loopback = false;  // loopback (local tools, the simulator) is not limited unless set
   uint64_t segment_bytes = 64 << 20;
+  // The journal's file system; nullptr: the real one. Tests pass a failing disk
+  // (tests/support/fault_fs.h); it must outlive the Hub.
+  proto::FileSystem* journal_fs = nullptr;
   // What the convoy model follows: a route file (--route), a tour plan (--plan), or, with
   // neither, the lead car's own track.
   std::string route_path;

@@ -27,8 +27,18 @@ std::vector<CarLink> Api::Links() const {
   return CarLinks(s_.roster, s_.registry, s_.phones, s_.ingest, NowMs());
 }
 
+HubHealth Api::Health() const {
+  HubHealth health;
+  if (!s_.journal_health) return health;
+  if (Status journal = s_.journal_health(); !journal.ok()) {
+    health.journal_ok = false;
+    health.journal_error = journal.message();
+  }
+  return health;
+}
+
 void Api::WriteSnapshotOf(JsonWriter& json, const ConvoySnapshot& snapshot) const {
-  WriteSnapshot(json, snapshot, s_.roster, Links(), &s_.convoy.plan());
+  WriteSnapshot(json, snapshot, s_.roster, Links(), &s_.convoy.plan(), Health());
 }
 
 Answer Api::Snapshot() const {

@@ -36,7 +36,7 @@ struct Answer {
 Answer ErrorAnswer(unsigned status, std::string_view text);
 
 // What the handlers read. Everything must outlive the Api. phones may be nullptr; replay may be
-// empty (answers 404).
+// empty (answers 404); journal_health may be empty (the journal is then shown as OK).
 struct ApiServices {
   const proto::Roster& roster;
   ConvoyService& convoy;
@@ -45,6 +45,8 @@ struct ApiServices {
   const osmand::Endpoint* phones;
   RadioDesk& radio;
   std::function<Answer(std::string_view path, std::string_view query)> replay;
+  // The journal's health (Journal::health()): called for every snapshot, from any thread.
+  std::function<Status()> journal_health;
 };
 
 // Thread-safe: handlers run on the connections' strands at once.
@@ -71,6 +73,7 @@ class Api {
   Answer SendRadio(const std::string& body, const StaffMember& who);
   asio::awaitable<Answer> Acknowledge(uint64_t alert_id, const StaffMember& who);
   void WriteSnapshotOf(JsonWriter& json, const ConvoySnapshot& snapshot) const;
+  HubHealth Health() const;
 
   ApiServices s_;
   std::string route_json_;  // made once: the plan does not change

@@ -97,7 +97,7 @@ void WriteAlert(JsonWriter& json, const Alert& alert, const proto::Roster& roste
 }
 
 void WriteSnapshot(JsonWriter& json, const ConvoySnapshot& s, const proto::Roster& roster,
-                   std::span<const CarLink> links, const ModelPlan* plan) {
+                   std::span<const CarLink> links, const ModelPlan* plan, const HubHealth& health) {
   json.BeginObject();
   json.Field("now_ms", s.now_ms).Field("leg", static_cast<uint64_t>(s.leg));
   json.Field("leg_name", s.leg_name).Field("follow_the_lead", s.follow_the_lead);
@@ -172,6 +172,8 @@ void WriteSnapshot(JsonWriter& json, const ConvoySnapshot& s, const proto::Roste
   json.Key("open_alerts").BeginArray();
   for (const Alert& alert : s.open_alerts) WriteAlert(json, alert, roster);
   json.EndArray();
+  json.Key("hub").BeginObject().Field("journal_ok", health.journal_ok);
+  json.Field("journal_error", health.journal_error).EndObject();
   json.EndObject();
 }
 

@@ -38,11 +38,20 @@ struct CarLink {
 std::vector<CarLink> CarLinks(const proto::Roster& roster, const TrackerRegistry& registry,
                               const osmand::Endpoint* phones, const Ingest& ingest, int64_t now_ms);
 
+// The hub's own health, shown to the staff beside the convoy: a hub whose journal cannot write
+// acknowledges nothing, and somebody must free the disk.
+struct HubHealth {
+  bool journal_ok = true;
+  std::string journal_error;  // the journal's last write error while !journal_ok; else empty
+};
+
 void WriteAlert(JsonWriter& json, const Alert& alert, const proto::Roster& roster);
 // links: CarLinks() (may be empty: link fields are then null/false).
 // plan: for the next rally's position (may be nullptr: lat/lon null).
+// health: the snapshot's "hub" member ({"journal_ok","journal_error"}).
 void WriteSnapshot(JsonWriter& json, const ConvoySnapshot& snapshot, const proto::Roster& roster,
-                   std::span<const CarLink> links, const ModelPlan* plan = nullptr);
+                   std::span<const CarLink> links, const ModelPlan* plan = nullptr,
+                   const HubHealth& health = {});
 void WriteRadioEntry(JsonWriter& json, const RadioEntry& entry, const proto::Roster& roster);
 void WriteRoster(JsonWriter& json, const proto::Roster& roster, std::span<const CarLink> links);
 // The plan's legs with routes decimated to at most kMaxRoutePoints points; follow the lead:

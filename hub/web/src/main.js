@@ -7,7 +7,7 @@ import { api, setUnauthorizedHandler } from './api.js';
 import { LiveLink } from './live.js';
 import { createMap, drawRoute, CarLayer, tileUrl, saveTileUrl } from './map_view.js';
 import { renderRoster, renderRally, renderLength } from './roster.js';
-import { AlertDesk, enableSound, soundEnabled } from './alerts.js';
+import { AlertDesk, beep, enableSound, soundEnabled } from './alerts.js';
 import { RadioDesk } from './radio.js';
 import { ReplayView } from './replay.js';
 
@@ -18,6 +18,7 @@ const $ = (id) => document.getElementById(id);
 const page = {
   snapshot: null, hellos: 0, positionsApplied: 0, latencies_ms: [], recordLatency: false, clockOffset_ms: 0,
   deliveries: [],  // { id, delivered } each time a staff message is shown
+  hubHealth: null,  // the snapshot's "hub" member: { journal_ok, journal_error }
 };
 window.convoyPage = page;
 
@@ -57,8 +58,30 @@ function follow() {
   if (pos) map.panTo(pos, { animate: false });
 }
 
+// The hub's journal cannot write: nothing is acknowledged until somebody frees its disk. A red banner
+// while it lasts, and the alert sound once per outage (not again for each snapshot or reconnect).
+let journalAlarmed = false;
+function applyHubHealth(hub) {
+  page.hubHealth = hub || null;
+  const failing = !!hub && hub.journal_ok === false;
+  const banner = $('hub-health');
+  banner.hidden = !failing;
+  if (!failing) {
+    journalAlarmed = false;
+    return;
+  }
+  const error = hub.journal_error || 'unknown error';
+  banner.textContent =
+    `The hub cannot write its recording: ${error}. Nothing is acknowledged; cars keep their fixes.`;
+  if (!journalAlarmed) {
+    journalAlarmed = true;
+    beep(true);
+  }
+}
+
 function applySnapshot(snapshot) {
   page.snapshot = snapshot;
+  applyHubHealth(snapshot.hub);
   page.clockOffset_ms = snapshot.now_ms - Date.now();
   for (const c of snapshot.cars) {
     const newer = lastFix.get(c.id);
