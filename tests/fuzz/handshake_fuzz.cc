@@ -1,7 +1,6 @@
 // The handshake as the hub reads it (TrackerSession::Handshake): a Hello frame, then an Auth
 // frame, checked against a roster; and, for the tracker's side, the Downlink frames a hub (or an
 // impostor) sends back: Challenge, Welcome, Refused, Ack, RadioText.
-#include <fuzzer/FuzzedDataProvider.h>
 
 #include <string>
 
@@ -9,6 +8,7 @@
 #include "proto/framing.h"
 #include "proto/handshake.h"
 #include "proto/roster.h"
+#include "tests/fuzz/mode_byte.h"
 
 namespace {
 
@@ -73,9 +73,9 @@ void TrackerSide(const std::string& stream) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzedDataProvider input(data, size);
-  const bool hub_side = input.ConsumeBool();
-  const std::string stream = input.ConsumeRemainingBytesAsString();
+  const convoy::fuzz::ModeAndBytes input = convoy::fuzz::SplitModeByte(data, size);
+  const bool hub_side = input.mode & 1;
+  const std::string& stream = input.bytes;
   if (hub_side) {
     HubSide(stream);
   } else {

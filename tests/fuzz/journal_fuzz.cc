@@ -3,7 +3,6 @@
 // the hub does with each record when it opens its journal). The first byte picks the mode:
 // the input as a segment, or the input as one payload wrapped in a valid record (a CRC that
 // checks out is what random bytes almost never have).
-#include <fuzzer/FuzzedDataProvider.h>
 
 #include <string>
 
@@ -12,6 +11,7 @@
 #include "proto/clock.h"
 #include "proto/record_log.h"
 #include "proto/roster.h"
+#include "tests/fuzz/mode_byte.h"
 
 namespace {
 
@@ -53,9 +53,9 @@ void ReadSegment(std::string_view segment) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzedDataProvider input(data, size);
-  const uint8_t mode = input.ConsumeIntegral<uint8_t>();
-  const std::string bytes = input.ConsumeRemainingBytesAsString();
+  const convoy::fuzz::ModeAndBytes input = convoy::fuzz::SplitModeByte(data, size);
+  const uint8_t mode = input.mode;
+  const std::string& bytes = input.bytes;
   if (mode % 2 == 0) {
     ReadSegment(bytes);
   } else {

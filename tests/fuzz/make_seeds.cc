@@ -1,8 +1,7 @@
 // Writes the binary seed inputs of the fuzz targets whose inputs no text editor makes: framed
 // Uplink streams, a handshake, journal segments. Run once by hand after a format change:
 //   build-fuzz/bin/fuzz_make_seeds tests/fuzz/corpus
-// Each seed ends with the target's mode/chunking byte: FuzzedDataProvider takes integers and
-// booleans from the end of the input, and the stream from the front.
+// Each seed ends with the target's mode/chunking byte (tests/fuzz/mode_byte.h).
 #include <filesystem>
 #include <fstream>
 #include <iostream>

@@ -1,19 +1,19 @@
 // The tracker's NMEA pipeline (lexer, sentence fields, decoder table, cycle assembler) on a
 // receiver's byte stream cut into arbitrary chunks, then every fix converted to proto::Fix.
-#include <fuzzer/FuzzedDataProvider.h>
 
 #include <string>
 #include <vector>
 
 #include "proto/fix.h"
+#include "tests/fuzz/mode_byte.h"
 #include "tracker/nmea/decoder.h"
 
 namespace nmea = convoy::tracker::nmea;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzedDataProvider input(data, size);
-  const uint8_t chunking = input.ConsumeIntegral<uint8_t>();
-  const std::string stream = input.ConsumeRemainingBytesAsString();
+  const convoy::fuzz::ModeAndBytes input = convoy::fuzz::SplitModeByte(data, size);
+  const uint8_t chunking = input.mode;
+  const std::string& stream = input.bytes;
   nmea::Decoder decoder;
   std::vector<nmea::NmeaFix> fixes;
   size_t offset = 0;

@@ -1,8 +1,7 @@
 // The hub's tracker session as it reads a connection after the handshake: stream chunks ->
 // FrameReader (Prepare/Commit, as proto::ReadFrame does) -> Uplink -> FixBatch (packed entries
 // through one FixDecoder per connection, plain fixes checked like TrackerSession::HandleFixes).
-// The first input bytes choose the chunk sizes, so frames split at every possible place.
-#include <fuzzer/FuzzedDataProvider.h>
+// The input's last byte chooses the chunk sizes (mode_byte.h), so frames split at every place.
 
 #include <cstring>
 #include <string>
@@ -13,6 +12,7 @@
 #include "proto/fix_codec.h"
 #include "proto/fix_quality.h"
 #include "proto/framing.h"
+#include "tests/fuzz/mode_byte.h"
 
 namespace {
 
@@ -54,9 +54,9 @@ bool HandleFixes(const v1::FixBatch& batch, proto::FixDecoder& decoder,
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  FuzzedDataProvider input(data, size);
-  const uint8_t chunking = input.ConsumeIntegral<uint8_t>();
-  const std::string stream = input.ConsumeRemainingBytesAsString();
+  const convoy::fuzz::ModeAndBytes input = convoy::fuzz::SplitModeByte(data, size);
+  const uint8_t chunking = input.mode;
+  const std::string& stream = input.bytes;
 
   proto::FrameReader reader;
   proto::FixDecoder decoder;
