@@ -205,6 +205,13 @@ std::string IsoTime(int64_t time_ms) {
   return std::string(buf, FormatIsoTime(time_ms, buf));
 }
 
+std::string IsoDay(int64_t days_since_epoch) {
+  char buf[kIsoTimeMax];
+  // FormatIsoTime writes the date first: "YYYY-MM-DD" then "T".
+  const size_t length = FormatIsoTime(days_since_epoch * kMsPerDay, buf);
+  return std::string(buf, std::string_view(buf, length).find('T'));
+}
+
 size_t FormatFixed(int64_t v, int decimals, char* out) {
   char* p = out;
   uint64_t u = static_cast<uint64_t>(v);

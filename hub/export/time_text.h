@@ -28,6 +28,8 @@ inline constexpr size_t kIsoTimeMax = 32;
 // fall on the same day (the date part is cached per thread).
 size_t FormatIsoTime(int64_t time_ms, char* out);
 std::string IsoTime(int64_t time_ms);
+// "2024-05-18" for a day counted from 1970-01-01 (UTC), as the replay and the report name days.
+std::string IsoDay(int64_t days_since_epoch);
 
 // Writes a 1e-7 degree integer as a decimal with exactly 7 places ("-3.1415926"), so that the
 // text reads back to the recorded value exactly. out: at least 13 bytes. Returns the length.

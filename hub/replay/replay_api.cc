@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "hub/export/time_text.h"
 #include "hub/replay/json_text.h"
 #include "hub/replay/query.h"
 #include "hub/replay/replay_index.h"
@@ -27,14 +28,6 @@ ApiAnswer ErrorAnswer(int status, std::string_view message) {
 }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-
-std::string IsoDate(int64_t day) {
-  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
-}
 
 // from/to of a window: both required, from < to.
 struct Window {
@@ -116,7 +109,7 @@ ApiAnswer ReplayApi::Range() const {
   for (const auto& [day, span] : days) {
     if (number > 0) out += ',';
     out += "{\"label\":";
-    AppendJsonString(out, "Day " + std::to_string(++number) + " (" + IsoDate(day) + ")");
+    AppendJsonString(out, "Day " + std::to_string(++number) + " (" + IsoDay(day) + ")");
     out += ",\"from_ms\":";
     AppendJsonInt(out, span.first);
     out += ",\"to_ms\":";

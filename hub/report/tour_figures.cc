@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "hub/export/time_text.h"
+
 namespace convoy::hub::report {
 namespace {
 
@@ -20,14 +22,6 @@ int64_t FloorDiv(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) !
 
 double Distance(const ReplayFix& a, const ReplayFix& b) {
   return SphereDistanceM(a.lat_e7, a.lon_e7, b.lat_e7, b.lon_e7);
-}
-
-std::string IsoDate(int64_t day) {
-  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
-  return text;
 }
 
 // [begin, end) of a car's fixes within [from_ms, to_ms).
@@ -194,7 +188,7 @@ TourFigures ComputeTourFigures(const replay::ReplayIndex& index, const maps::Loa
   int number = 0;
   for (const auto& [day_number, span] : day_spans) {
     DayFigures day;
-    day.label = "Day " + std::to_string(++number) + " (" + IsoDate(day_number) + ")";
+    day.label = "Day " + std::to_string(++number) + " (" + IsoDay(day_number) + ")";
     day.from_ms = span.first;
     day.to_ms = span.second;
     if (const ReplayCar* measured = MeasuredCar(cars, day.from_ms, day.to_ms + 1)) {

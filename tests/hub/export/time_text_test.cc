@@ -98,6 +98,13 @@ std::string E7(int32_t v) {
   return std::string(buf, FormatE7(v, buf));
 }
 
+TEST(IsoDayTest, NamesTheUtcDayIncludingBefore1970) {
+  EXPECT_EQ(IsoDay(0), "1970-01-01");
+  EXPECT_EQ(IsoDay(19861), "2024-05-18");
+  EXPECT_EQ(IsoDay(-1), "1969-12-31");
+  EXPECT_EQ(IsoDay(11016), "2000-02-29");
+}
+
 TEST(FormatE7Test, WritesSevenDecimalsExactly) {
   EXPECT_EQ(E7(0), "0.0000000");
   EXPECT_EQ(E7(419000000), "41.9000000");
