@@ -61,4 +61,11 @@ struct Endpoint::Core {
 // Serves one accepted socket (bound to its own strand) until it ends.
 void ServeConnection(std::shared_ptr<Endpoint::Core> core, asio::ip::tcp::socket socket);
 
+// ServeConnection's two cases, each in a translation unit of its own (connection_plain.cc,
+// connection_tls.cc): each instantiates Beast's composed operations over its stream inside
+// coroutines, which costs GCC minutes per stream type (more under the sanitizers), so the two
+// compile in parallel. The stream-independent part is compiled once (connection.cc).
+void ServePlainConnection(std::shared_ptr<Endpoint::Core> core, asio::ip::tcp::socket socket);
+void ServeTlsConnection(std::shared_ptr<Endpoint::Core> core, asio::ip::tcp::socket socket);
+
 }  // namespace convoy::hub::osmand
