@@ -74,10 +74,13 @@ class PhoneHub {
   std::vector<std::thread> threads_;
 };
 
+// The same (car, step) gives the same report all through the run, as an app's resend does: the
+// time is taken once, not per call, or a resend made in the next second (a slow machine, a
+// sanitizer build) would be a new fix and recorded twice.
 std::string Report(int car, int step) {
-  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+  static const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count();
   return "/?id=secret-of-car" + std::to_string(car) +
          "&timestamp=" + std::to_string(now_s - 100 + step) + "&lat=45." +
          std::to_string(1000 + step) + "&lon=9.5";
