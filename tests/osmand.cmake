@@ -1,6 +1,5 @@
 # Phones as trackers over the OsmAnd protocol (issue 7): parser, recorder, endpoint over real
 # sockets, a mixed convoy of phones and units, a hub restart. Paths are relative to tests/.
-convoy_test(osmand_json_test hub/osmand/json_test.cc LIBS convoy_hub)
 convoy_test(osmand_request_test hub/osmand/request_test.cc LIBS convoy_hub)
 convoy_test(osmand_phone_recorder_test hub/osmand/phone_recorder_test.cc support/fault_fs.cc
             LIBS convoy_test_support)

@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 namespace convoy::hub::api {
 namespace {
@@ -258,7 +258,7 @@ std::string_view CookieValue(std::string_view header, std::string_view name) {
 }
 
 Status ValidateRadioText(std::string_view text) {
-  if (!osmand::IsValidUtf8(text)) return Error{"text: not valid UTF-8"};
+  if (!proto::IsValidUtf8(text)) return Error{"text: not valid UTF-8"};
   size_t chars = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
@@ -290,12 +290,12 @@ const char* RadioToName(RadioRequest::To to) {
 }
 
 Result<RadioRequest> ParseRadioRequest(std::string_view body) {
-  auto json = osmand::ParseJson(body);
+  auto json = proto::ParseJson(body);
   if (!json.ok()) return Error{"body: " + json.message()};
   if (!json->is_object()) return Error{"body: not a JSON object"};
   RadioRequest request;
-  const osmand::JsonValue* to = json->Find("to");
-  if (!to || to->kind != osmand::JsonValue::Kind::kString) {
+  const proto::JsonValue* to = json->Find("to");
+  if (!to || to->kind != proto::JsonValue::Kind::kString) {
     return Error{"to: missing (all, car or split)"};
   }
   if (to->text == "all") {
@@ -304,16 +304,16 @@ Result<RadioRequest> ParseRadioRequest(std::string_view body) {
     request.to = RadioRequest::To::kSplit;
   } else if (to->text == "car") {
     request.to = RadioRequest::To::kCar;
-    const osmand::JsonValue* car = json->Find("car");
-    if (!car || car->kind != osmand::JsonValue::Kind::kString || car->text.empty()) {
+    const proto::JsonValue* car = json->Find("car");
+    if (!car || car->kind != proto::JsonValue::Kind::kString || car->text.empty()) {
       return Error{"car: missing (a roster id)"};
     }
     request.car = car->text;
   } else {
     return Error{"to: not one of all, car, split"};
   }
-  const osmand::JsonValue* text = json->Find("text");
-  if (!text || text->kind != osmand::JsonValue::Kind::kString) return Error{"text: missing"};
+  const proto::JsonValue* text = json->Find("text");
+  if (!text || text->kind != proto::JsonValue::Kind::kString) return Error{"text: missing"};
   if (Status status = ValidateRadioText(text->text); !status.ok()) return Error{status.message()};
   request.text = text->text;
   return request;
@@ -321,10 +321,10 @@ Result<RadioRequest> ParseRadioRequest(std::string_view body) {
 
 ClientMessage ParseClientMessage(std::string_view text) {
   if (text.size() > 4096) return ClientMessage::kIgnored;
-  auto json = osmand::ParseJson(text);
+  auto json = proto::ParseJson(text);
   if (!json.ok() || !json->is_object()) return ClientMessage::kIgnored;
-  const osmand::JsonValue* type = json->Find("type");
-  if (type && type->kind == osmand::JsonValue::Kind::kString && type->text == "ping") {
+  const proto::JsonValue* type = json->Find("type");
+  if (type && type->kind == proto::JsonValue::Kind::kString && type->text == "ping") {
     return ClientMessage::kPing;
   }
   return ClientMessage::kIgnored;

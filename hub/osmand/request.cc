@@ -5,10 +5,14 @@
 #include <cmath>
 #include <limits>
 
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 namespace convoy::hub::osmand {
 namespace {
+
+using proto::IsValidUtf8;
+using proto::JsonValue;
+using proto::ParseJson;
 
 constexpr double kMpsPerKnot = 1852.0 / 3600.0;
 

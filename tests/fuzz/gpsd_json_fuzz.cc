@@ -4,16 +4,16 @@
 #include <string_view>
 
 #include "proto/fix.h"
+#include "proto/json.h"
 #include "tracker/nmea/gpsd_source.h"
-#include "tracker/nmea/json.h"
 
 namespace nmea = convoy::tracker::nmea;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  convoy::Result<nmea::JsonValue> value = nmea::ParseJson(text);
+  convoy::Result<convoy::proto::JsonValue> value = convoy::proto::ParseJson(text);
   if (!value.ok()) return 0;
-  if (value->kind == nmea::JsonValue::Kind::kObject) {
+  if (value->kind == convoy::proto::JsonValue::Kind::kObject) {
     if (auto fix = nmea::TpvToFix(*value)) {
       // A fix from gpsd goes into the spool: it must be one the wire and journal can carry.
       if (!convoy::proto::InRange(*fix)) __builtin_trap();

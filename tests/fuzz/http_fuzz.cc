@@ -7,7 +7,7 @@
 
 #include "hub/http/beast.h"
 #include "hub/http/router.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 namespace api = convoy::hub::api;
 
@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (radio.ok()) {
       const std::string& text = radio->text;
       if (text.empty() || text.size() > 4 * api::kMaxRadioChars ||
-          !convoy::hub::osmand::IsValidUtf8(text) || text.find('\n') != std::string::npos) {
+          !convoy::proto::IsValidUtf8(text) || text.find('\n') != std::string::npos) {
         __builtin_trap();
       }
     }

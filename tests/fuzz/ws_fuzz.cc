@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "hub/http/router.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 namespace api = convoy::hub::api;
 
@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();
   }
   if (api::ValidateRadioText(text).ok()) {
-    if (text.empty() || !convoy::hub::osmand::IsValidUtf8(text)) __builtin_trap();
+    if (text.empty() || !convoy::proto::IsValidUtf8(text)) __builtin_trap();
     for (unsigned char c : text) {
       if (c < 0x20 || c == 0x7F) __builtin_trap();
     }

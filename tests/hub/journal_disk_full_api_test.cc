@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "hub/http/api_fixture.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 #include "support/fault_fs.h"
 #include "support/hub_harness.h"
 #include "support/tracker_harness.h"
@@ -13,8 +13,8 @@
 namespace convoy::testing {
 namespace {
 
-using hub::osmand::JsonValue;
-using hub::osmand::ParseJson;
+using proto::JsonValue;
+using proto::ParseJson;
 
 // The "hub" member of a snapshot; fails the test when it is missing or malformed.
 struct HubMember {

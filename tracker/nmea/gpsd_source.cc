@@ -75,7 +75,7 @@ std::optional<int64_t> ParseIsoUtcMs(std::string_view iso) {
   return ms;
 }
 
-std::optional<proto::Fix> TpvToFix(const JsonValue& tpv) {
+std::optional<proto::Fix> TpvToFix(const proto::JsonValue& tpv) {
   const auto time = tpv.String("time");
   if (!time) return std::nullopt;
   const std::optional<int64_t> time_ms = ParseIsoUtcMs(*time);
@@ -183,8 +183,8 @@ void GpsdSource::HandleLine(std::string_view line) {
   ++stats_.lines;
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
   if (line.empty()) return;
-  Result<JsonValue> json = ParseJson(line);
-  if (!json.ok() || json->kind != JsonValue::Kind::kObject) {
+  Result<proto::JsonValue> json = proto::ParseJson(line);
+  if (!json.ok() || json->kind != proto::JsonValue::Kind::kObject) {
     if (++stats_.bad_json <= 3) {
       Log("skipping a line that is not a JSON object (" +
           (json.ok() ? std::string("not an object") : json.message()) + ")");

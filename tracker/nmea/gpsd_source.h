@@ -13,8 +13,8 @@
 #include <optional>
 #include <string>
 
+#include "proto/json.h"
 #include "tracker/gps_source.h"
-#include "tracker/nmea/json.h"
 
 namespace convoy::tracker::nmea {
 
@@ -28,7 +28,7 @@ Result<GpsdSpec> ParseGpsdSpec(std::string_view rest);
 // A gpsd TPV object as a fix; nullopt when it has no time (gpsd's first TPVs before a date).
 // mode 0/1 or no position -> kNone; 2 -> k2D; 3 -> k3D; status 2 (DGPS), 3/4 (RTK), 5/6 (dead
 // reckoning) and 8 (simulated) override the kind.
-std::optional<proto::Fix> TpvToFix(const JsonValue& tpv);
+std::optional<proto::Fix> TpvToFix(const proto::JsonValue& tpv);
 // "2015-02-25T07:41:56.799Z" -> ms since 1970; nullopt when malformed.
 std::optional<int64_t> ParseIsoUtcMs(std::string_view iso);
 

@@ -11,8 +11,6 @@ target_sources(convoy_tracker PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/file_source.h
   ${CMAKE_CURRENT_LIST_DIR}/gpsd_source.cc
   ${CMAKE_CURRENT_LIST_DIR}/gpsd_source.h
-  ${CMAKE_CURRENT_LIST_DIR}/json.cc
-  ${CMAKE_CURRENT_LIST_DIR}/json.h
   ${CMAKE_CURRENT_LIST_DIR}/lexer.cc
   ${CMAKE_CURRENT_LIST_DIR}/lexer.h
   ${CMAKE_CURRENT_LIST_DIR}/receiver_sources.cc

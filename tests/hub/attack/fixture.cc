@@ -15,9 +15,9 @@
 #include <utility>
 
 #include "hub/http/api_fixture.h"
-#include "hub/osmand/json.h"
 #include "proto/fix_codec.h"
 #include "proto/handshake.h"
+#include "proto/json.h"
 #include "support/hub_harness.h"
 
 namespace convoy::testing {
@@ -204,8 +204,8 @@ LiveViewer::LiveViewer(uint16_t http_port) {
         if (std::chrono::steady_clock::now() - start < 500ms) break;
         continue;
       }
-      auto json = hub::osmand::ParseJson(message);
-      const hub::osmand::JsonValue* cars = json.ok() ? json->Find("cars") : nullptr;
+      auto json = proto::ParseJson(message);
+      const proto::JsonValue* cars = json.ok() ? json->Find("cars") : nullptr;
       if (!cars) continue;
       std::lock_guard guard(mu_);
       for (const auto& car : cars->items) {

@@ -6,8 +6,8 @@
 
 #include "hub/http/api_fixture.h"
 #include "hub/http/server.h"
-#include "hub/osmand/json.h"
 #include "proto/asio.h"
+#include "proto/json.h"
 
 namespace convoy::testing {
 namespace {
@@ -36,7 +36,7 @@ const EndpointCase kEndpoints[] = {
     {"GET", "/api/v1/live", "", 400, 400, 403},  // a plain GET, not an upgrade
 };
 
-bool IsJson(const std::string& body) { return hub::osmand::ParseJson(body).ok(); }
+bool IsJson(const std::string& body) { return proto::ParseJson(body).ok(); }
 
 TEST(HttpApiTest, EveryRoleGetsExactlyItsCallsAndNobodyGetsInWithoutAToken) {
   ApiHub server;
@@ -74,7 +74,7 @@ TEST(HttpApiTest, MeNamesTheCallerAndSnapshotListsEveryCar) {
   EXPECT_EQ(me.body, R"({"name":"Sam Safety","role":"safety"})");
   const HttpReply convoy = CallAs(server.http_port(), kOrganizerToken, "GET", "/api/v1/convoy");
   ASSERT_EQ(convoy.status, 200);
-  auto json = hub::osmand::ParseJson(convoy.body);
+  auto json = proto::ParseJson(convoy.body);
   ASSERT_TRUE(json.ok()) << json.message();
   ASSERT_NE(json->Find("cars"), nullptr);
   EXPECT_EQ(json->Find("cars")->items.size(), 4u);

@@ -9,15 +9,15 @@
 #include "hub/http/api_fixture.h"
 #include "hub/http/json_writer.h"
 #include "hub/http/staff.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 #include "support/hub_harness.h"
 
 namespace convoy::testing {
 namespace {
 
 using hub::api::StaffList;
-using hub::osmand::IsValidUtf8;
-using hub::osmand::ParseJson;
+using proto::IsValidUtf8;
+using proto::ParseJson;
 
 constexpr const char* kReplacement = "\xEF\xBF\xBD";
 

@@ -8,7 +8,7 @@
 
 #include "hub/http/api_fixture.h"
 #include "hub/http/live.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 #include "support/tracker_harness.h"
 
 namespace convoy::testing {
@@ -22,7 +22,7 @@ TEST(HttpLiveTest, HelloCarriesEverythingAndPositionsFollowFixes) {
   ASSERT_TRUE(live.ok());
   const std::string hello = live.ReadUntil("hello");
   ASSERT_FALSE(hello.empty());
-  auto json = hub::osmand::ParseJson(hello);
+  auto json = proto::ParseJson(hello);
   ASSERT_TRUE(json.ok()) << json.message();
   EXPECT_EQ(json->Find("me")->Find("name")->text, "Sam Safety");
   ASSERT_NE(json->Find("snapshot"), nullptr);
@@ -39,7 +39,7 @@ TEST(HttpLiveTest, HelloCarriesEverythingAndPositionsFollowFixes) {
   for (int i = 0; i < 20 && !newest_seen; ++i) {
     const std::string positions = live.ReadUntil("positions");
     ASSERT_FALSE(positions.empty());
-    auto parsed = hub::osmand::ParseJson(positions);
+    auto parsed = proto::ParseJson(positions);
     ASSERT_TRUE(parsed.ok()) << parsed.message();
     for (const auto& car_json : parsed->Find("cars")->items) {
       EXPECT_EQ(car_json.Find("id")->text, "car2");
@@ -122,7 +122,7 @@ TEST(HttpLiveTest, LargeBatchesStretchThePositionsIntervalToTheByteBudget) {
   for (int i = 0; i < 40 && newest_seen.size() < cars.size(); ++i) {
     const std::string positions = live.ReadUntil("positions", std::chrono::seconds(5));
     if (positions.empty()) break;
-    auto parsed = hub::osmand::ParseJson(positions);
+    auto parsed = proto::ParseJson(positions);
     ASSERT_TRUE(parsed.ok()) << parsed.message();
     for (const auto& car_json : parsed->Find("cars")->items) {
       const std::string id = car_json.Find("id")->text;

@@ -8,8 +8,8 @@
 #include "hub/http/api_fixture.h"
 #include "hub/http/radio_desk.h"
 #include "hub/journal_reader.h"
-#include "hub/osmand/json.h"
 #include "hub/tracker_session.h"
+#include "proto/json.h"
 #include "support/tracker_harness.h"
 
 namespace convoy::testing {
@@ -17,7 +17,7 @@ namespace {
 
 using HubOptions = hub::HubOptions;
 
-using hub::osmand::JsonValue;
+using proto::JsonValue;
 
 std::vector<std::string> Ids(const JsonValue* list) {
   std::vector<std::string> ids;
@@ -31,7 +31,7 @@ std::vector<std::string> Ids(const JsonValue* list) {
 // The radio list's message `id`, parsed.
 std::optional<JsonValue> Message(uint16_t port, uint64_t id) {
   const HttpReply reply = CallAs(port, kSafetyToken, "GET", "/api/v1/radio");
-  auto json = hub::osmand::ParseJson(reply.body);
+  auto json = proto::ParseJson(reply.body);
   if (!json.ok()) return std::nullopt;
   for (const JsonValue& message : json->Find("messages")->items) {
     if (static_cast<uint64_t>(message.Find("id")->number) == id) return message;
@@ -50,7 +50,7 @@ TEST(HttpRadioTest, DeliveryIsCountedPerCarAndAnOfflineCarGetsItOnReconnect) {
   const HttpReply sent = CallAs(server.http_port(), kOrganizerToken, "POST", "/api/v1/radio",
                                 R"({"to":"all","text":"Regroup at the next service area"})");
   ASSERT_EQ(sent.status, 200) << sent.body;
-  auto json = hub::osmand::ParseJson(sent.body);
+  auto json = proto::ParseJson(sent.body);
   ASSERT_TRUE(json.ok());
   const uint64_t id = static_cast<uint64_t>(json->Find("id")->number);
   EXPECT_EQ(json->Find("from")->text, "Olga Organizer");
@@ -98,7 +98,7 @@ TEST(HttpRadioTest, DeliveryIsCountedPerCarAndAnOfflineCarGetsItOnReconnect) {
   // Ids continue above the previous run's.
   const HttpReply after = CallAs(server.http_port(), kSafetyToken, "POST", "/api/v1/radio",
                                  R"({"to":"all","text":"Lunch stop ahead: follow the lead car"})");
-  auto after_json = hub::osmand::ParseJson(after.body);
+  auto after_json = proto::ParseJson(after.body);
   ASSERT_TRUE(after_json.ok());
   EXPECT_GT(static_cast<uint64_t>(after_json->Find("id")->number), id + 1);
 }
@@ -113,7 +113,7 @@ TEST(HttpRadioTest, HistoryAndPendingDeliveriesSurviveAHubRestart) {
     const HttpReply sent = CallAs(server.http_port(), kSafetyToken, "POST", "/api/v1/radio",
                                   R"({"to":"all","text":"Slow down, the convoy has split"})");
     ASSERT_EQ(sent.status, 200) << sent.body;
-    id = static_cast<uint64_t>(hub::osmand::ParseJson(sent.body)->Find("id")->number);
+    id = static_cast<uint64_t>(proto::ParseJson(sent.body)->Find("id")->number);
     ASSERT_TRUE(WaitFor([&] {
       auto m = Message(server.http_port(), id);
       return m && Ids(m->Find("delivered")).size() == 1;
@@ -178,7 +178,7 @@ TEST(HttpRadioTest, CarMessagesAreListedOnceAndAnSosRaisesAnAlert) {
   reply.set_message_id(8);
   server.hub().radio().OnCarMessage(0, reply);
   const HttpReply radio = CallAs(server.http_port(), kSafetyToken, "GET", "/api/v1/radio");
-  auto json = hub::osmand::ParseJson(radio.body);
+  auto json = proto::ParseJson(radio.body);
   ASSERT_TRUE(json.ok());
   const auto& messages = json->Find("messages")->items;
   ASSERT_EQ(messages.size(), 2u);

@@ -7,14 +7,14 @@
 #include <fstream>
 
 #include "hub/export/test_recording.h"
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 #include "proto/record_log.h"
 #include "support/temp_dir.h"
 
 namespace convoy::hub::replay {
 namespace {
 
-using osmand::JsonValue;
+using proto::JsonValue;
 using testing::kTestStartMs;
 using testing::StraightDrive;
 using testing::TempDir;
@@ -32,7 +32,7 @@ proto::Roster TestRoster() {
 }
 
 JsonValue Json(const ApiAnswer& answer) {
-  auto parsed = osmand::ParseJson(answer.body);
+  auto parsed = proto::ParseJson(answer.body);
   EXPECT_TRUE(parsed.ok()) << parsed.message() << " in " << answer.body;
   return parsed.ok() ? *parsed : JsonValue();
 }

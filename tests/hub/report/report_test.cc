@@ -7,16 +7,16 @@
 #include <fstream>
 
 #include "hub/export/test_recording.h"
-#include "hub/osmand/json.h"
 #include "hub/replay/replay_index.h"
 #include "hub/report/drawings.h"
 #include "hub/report/tour_figures.h"
+#include "proto/json.h"
 #include "support/temp_dir.h"
 
 namespace convoy::hub::report {
 namespace {
 
-using osmand::JsonValue;
+using proto::JsonValue;
 using testing::kTestStartMs;
 using testing::TempDir;
 using testing::TestCar;
@@ -139,7 +139,7 @@ TEST_F(ReportTest, FiguresOfTheSimulatedTourAreTheKnownOnes) {
   // Not a terminal: no progress bar, one summary line.
   EXPECT_EQ(run.err.find('\r'), std::string::npos);
   EXPECT_NE(run.err.find("wrote "), std::string::npos) << run.err;
-  auto json = osmand::ParseJson(testing::ReadAll(dir_ / "report" / "report.json"));
+  auto json = proto::ParseJson(testing::ReadAll(dir_ / "report" / "report.json"));
   ASSERT_TRUE(json.ok()) << json.message();
   EXPECT_EQ(json->Find("tour")->text, "Test tour east");
 

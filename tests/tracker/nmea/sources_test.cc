@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "proto/json.h"
 #include "tests/tracker/nmea/gpsd_chk.h"
 #include "tracker/nmea/file_source.h"
 #include "tracker/nmea/gpsd_source.h"
-#include "tracker/nmea/json.h"
 #include "tracker/nmea/receiver_sources.h"
 #include "tracker/nmea/serial_source.h"
 
@@ -258,14 +258,14 @@ TEST(SerialSourceTest, DecodesAReceiverAndSurvivesUnplugging) {
 // --- gpsd: JSON and TPV -------------------------------------------------------------------------
 
 TEST(JsonTest, ParsesGpsdObjects) {
-  auto v = ParseJson(
+  auto v = proto::ParseJson(
       R"({"class":"TPV","mode":3,"time":"2015-02-25T07:41:56.799Z","lat":31.248250000,)"
       R"("lon":-121.587403333,"ok":true,"none":null,"sats":[{"PRN":1},{"PRN":2}],"s":"a\"\u0041"})");
   ASSERT_TRUE(v.ok()) << v.message();
   EXPECT_EQ(v->String("class"), "TPV");
   EXPECT_EQ(v->Number("mode"), 3);
   EXPECT_DOUBLE_EQ(*v->Number("lon"), -121.587403333);
-  EXPECT_EQ(v->Find("sats")->array.size(), 2u);
+  EXPECT_EQ(v->Find("sats")->items.size(), 2u);
   EXPECT_EQ(v->String("s"), "a\"A");
   EXPECT_FALSE(v->Number("class"));  // a string is not a number
 }
@@ -274,18 +274,18 @@ TEST(JsonTest, RejectsMalformedInputAndSaysWhere) {
   for (const char* bad :
        {"", "{", "{\"a\":}", "{\"a\":1,}", "{\"a\":01}", "{\"a\":1} x", "{\"a\":\"x", "{a:1}",
         "[1,2", "{\"a\":1e999}", "{\"a\":-}", "{\"a\":tru}", "{\"a\":\"\x01\"}"}) {
-    auto v = ParseJson(bad);
+    auto v = proto::ParseJson(bad);
     EXPECT_FALSE(v.ok()) << bad;
     if (!v.ok()) {
-      EXPECT_EQ(v.message().rfind("offset ", 0), 0u) << v.message();
+      EXPECT_EQ(v.message().rfind("JSON byte ", 0), 0u) << v.message();
     }
   }
   std::string deep(100, '[');
-  EXPECT_FALSE(ParseJson(deep).ok());
+  EXPECT_FALSE(proto::ParseJson(deep).ok());
 }
 
 TEST(TpvTest, TpvBecomesAFix) {
-  auto tpv = ParseJson(
+  auto tpv = proto::ParseJson(
       R"({"class":"TPV","status":2,"mode":3,"time":"2016-04-07T21:31:21.000Z","lat":44.068826440,)"
       R"("lon":-121.314475755,"altMSL":1102.537,"speed":0.309,"track":359.996})");
   ASSERT_TRUE(tpv.ok());
@@ -299,10 +299,10 @@ TEST(TpvTest, TpvBecomesAFix) {
   EXPECT_EQ(fix->course_cdeg, 0u);
   EXPECT_EQ(fix->quality, proto::FixQuality::kDgps);
   // No time: nothing to place. No fix: kept as kNone.
-  EXPECT_FALSE(TpvToFix(*ParseJson(R"({"class":"TPV","mode":1})")));
-  EXPECT_EQ(
-      TpvToFix(*ParseJson(R"({"class":"TPV","mode":1,"time":"2016-04-07T21:31:21Z"})"))->quality,
-      proto::FixQuality::kNone);
+  EXPECT_FALSE(TpvToFix(*proto::ParseJson(R"({"class":"TPV","mode":1})")));
+  EXPECT_EQ(TpvToFix(*proto::ParseJson(R"({"class":"TPV","mode":1,"time":"2016-04-07T21:31:21Z"})"))
+                ->quality,
+            proto::FixQuality::kNone);
   EXPECT_FALSE(ParseIsoUtcMs("2016-04-07 21:31:21Z"));
   EXPECT_FALSE(ParseIsoUtcMs("2016-13-07T21:31:21Z"));
 }

@@ -1,11 +1,11 @@
 // The JSON reader under the phones' JSON form: strict RFC 8259, bounded, errors as values.
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace convoy::hub::osmand {
+namespace convoy::proto {
 namespace {
 
 TEST(JsonTest, ParsesTheAppsObject) {
@@ -91,4 +91,4 @@ TEST(JsonTest, Utf8Validator) {
 }
 
 }  // namespace
-}  // namespace convoy::hub::osmand
+}  // namespace convoy::proto

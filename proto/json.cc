@@ -1,9 +1,9 @@
-#include "hub/osmand/json.h"
+#include "proto/json.h"
 
 #include <charconv>
 #include <cmath>
 
-namespace convoy::hub::osmand {
+namespace convoy::proto {
 namespace {
 
 // Length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
@@ -289,6 +289,18 @@ const JsonValue* JsonValue::Find(std::string_view key) const {
   return nullptr;
 }
 
+std::optional<double> JsonValue::Number(std::string_view key) const {
+  const JsonValue* member = Find(key);
+  if (!member || member->kind != Kind::kNumber) return std::nullopt;
+  return member->number;
+}
+
+std::optional<std::string_view> JsonValue::String(std::string_view key) const {
+  const JsonValue* member = Find(key);
+  if (!member || member->kind != Kind::kString) return std::nullopt;
+  return member->text;
+}
+
 Result<JsonValue> ParseJson(std::string_view text) { return Parser(text).ParseDocument(); }
 
 bool IsValidUtf8(std::string_view text) {
@@ -300,4 +312,4 @@ bool IsValidUtf8(std::string_view text) {
   return true;
 }
 
-}  // namespace convoy::hub::osmand
+}  // namespace convoy::proto
