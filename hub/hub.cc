@@ -213,6 +213,9 @@ Status Hub::StartHttp() {
     live->Broadcast(std::make_shared<const std::string>(api->RadioMessage(entry)));
   };
   api::ServerOptions server_options = options_.http_options;
+  if (server_options.session_key_file.empty()) {
+    server_options.session_key_file = options_.data_dir / "login.key";
+  }
   auto server =
       api::Server::Create(io_, *options_.http, server_options, *api_, *staff_, *live_, log_);
   if (!server.ok()) return server.status();

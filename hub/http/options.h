@@ -32,6 +32,9 @@ struct LiveOptions {
 
 struct ServerOptions {
   std::filesystem::path web_dir;  // the page: index.html and assets/
+  // The login cookies' key (hub/http/staff.h): kept in this file so that a restarted hub still
+  // knows the pages logged in before; empty: a new key per run.
+  std::filesystem::path session_key_file;
   size_t header_limit_bytes = 8 * 1024;
   size_t body_limit_bytes = 16 * 1024;
   // From a request's first byte to its last: a sender trickling a byte at a time is cut.

@@ -39,14 +39,15 @@ struct Server::Core {
   bool stopping = false;                                         // guarded by mu
 
   Core(asio::io_context& io_context, ServerOptions server_options, Api& api_, const StaffList& s,
-       LiveHub& l, LogFn log_fn)
+       LiveHub& l, LogFn log_fn, const SessionKey& session_key)
       : io(io_context),
         acceptor(io_context),
         options(std::move(server_options)),
         api(api_),
         staff(s),
         live(l),
-        log(std::move(log_fn)) {}
+        log(std::move(log_fn)),
+        sessions(s, session_key) {}
 };
 
 // One HTTP connection; on its own strand. Hands itself over to the live feed on an upgrade.
@@ -283,7 +284,14 @@ Server::~Server() = default;
 Result<std::unique_ptr<Server>> Server::Create(asio::io_context& io, const proto::HostPort& address,
                                                ServerOptions options, Api& api,
                                                const StaffList& staff, LiveHub& live, LogFn log) {
-  auto core = std::make_shared<Core>(io, std::move(options), api, staff, live, std::move(log));
+  SessionKey session_key = RandomSessionKey();
+  if (!options.session_key_file.empty()) {
+    auto loaded = LoadOrCreateSessionKey(options.session_key_file);
+    if (!loaded.ok()) return Error{loaded.message()};
+    session_key = *loaded;
+  }
+  auto core =
+      std::make_shared<Core>(io, std::move(options), api, staff, live, std::move(log), session_key);
   std::error_code fs_ec;
   if (std::filesystem::is_directory(core->options.web_dir, fs_ec)) {
     core->web_root = std::filesystem::canonical(core->options.web_dir, fs_ec);

@@ -1,10 +1,17 @@
 #include "hub/http/staff.h"
 
-#include <algorithm>
-
+#include <fcntl.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include "proto/csv.h"
 #include "proto/roster.h"
@@ -125,40 +132,67 @@ const StaffMember* StaffList::FindByToken(std::string_view token) const {
   return found;
 }
 
-std::string SessionStore::Create(size_t member) {
-  unsigned char random[32];
-  if (RAND_bytes(random, sizeof random) != 1) std::abort();  // no randomness: nothing is safe
+SessionKey RandomSessionKey() {
+  SessionKey key;
+  if (RAND_bytes(key.data(), static_cast<int>(key.size())) != 1) std::abort();  // nothing is safe
+  return key;
+}
+
+Result<SessionKey> LoadOrCreateSessionKey(const std::filesystem::path& path) {
+  const std::string where = path.string();
+  if (std::ifstream in{path, std::ios::binary}) {
+    SessionKey key;
+    in.read(reinterpret_cast<char*>(key.data()), static_cast<std::streamsize>(key.size()));
+    if (in.gcount() != static_cast<std::streamsize>(key.size()) || in.get() != EOF) {
+      return Error{where + ": not a login key (32 bytes); remove it to make a new one (every " +
+                   "page then logs in again)"};
+    }
+    return key;
+  }
+  const SessionKey key = RandomSessionKey();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{where + ": cannot create the login key: " + std::strerror(errno)};
+  const bool written =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  const int saved_errno = errno;
+  ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    return Error{where + ": cannot write the login key: " + std::strerror(saved_errno)};
+  }
+  return key;
+}
+
+SessionStore::SessionStore(const StaffList& staff, const SessionKey& key) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : random) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
+  for (const StaffMember& member : staff.members()) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    const std::string message = "convoy login v1\n" + member.token;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
+    std::string id;
+    for (unsigned int i = 0; i < length; ++i) {
+      id.push_back(kHex[mac[i] >> 4]);
+      id.push_back(kHex[mac[i] & 15]);
+    }
+    ids_.push_back(std::move(id));
   }
-  const auto digest = Sha256(id);
-  std::string key(reinterpret_cast<const char*>(digest.data()), digest.size());
-  std::lock_guard guard(mu_);
-  if (order_.size() >= max_sessions_) {
-    by_digest_.erase(order_.front());
-    order_.erase(order_.begin());
-  }
-  by_digest_[key] = member;
-  order_.push_back(std::move(key));
-  return id;
+}
+
+std::string SessionStore::Create(size_t member) const {
+  return member < ids_.size() ? ids_[member] : std::string();
 }
 
 std::optional<size_t> SessionStore::Find(std::string_view id) const {
   if (id.size() != 64) return std::nullopt;
-  const auto digest = Sha256(id);
-  const std::string key(reinterpret_cast<const char*>(digest.data()), digest.size());
-  std::lock_guard guard(mu_);
-  auto it = by_digest_.find(key);
-  if (it == by_digest_.end()) return std::nullopt;
-  return it->second;
-}
-
-size_t SessionStore::size() const {
-  std::lock_guard guard(mu_);
-  return order_.size();
+  std::optional<size_t> found;
+  for (size_t i = 0; i < ids_.size(); ++i) {
+    // No early exit and no data-dependent branch on the content.
+    const bool equal = CRYPTO_memcmp(id.data(), ids_[i].data(), 64) == 0;
+    if (equal) found = i;
+  }
+  return found;
 }
 
 }  // namespace convoy::hub::api

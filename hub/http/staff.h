@@ -5,11 +5,10 @@
 
 #include <array>
 #include <cstdint>
-#include <mutex>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "proto/result.h"
@@ -50,24 +49,31 @@ class StaffList {
   std::vector<std::array<uint8_t, 32>> digests_;  // SHA-256 of each token, parallel to members_
 };
 
-// Login sessions made by /login?token=: an opaque random id in a cookie, mapped to a staff
-// member. Bounded: past max_sessions the oldest is forgotten (its page logs in again). In memory
-// only; a restarted hub forgets them. Thread-safe.
+// The secret behind the login cookies: 32 random bytes.
+using SessionKey = std::array<uint8_t, 32>;
+// A fresh key from the system's random source (logins then end with the process).
+SessionKey RandomSessionKey();
+// The key kept in `path`: read when the file exists (exactly 32 bytes, else an error naming the
+// file), otherwise made and written there (mode 0600, synced) so that logins outlive a restart.
+Result<SessionKey> LoadOrCreateSessionKey(const std::filesystem::path& path);
+
+// Login sessions made by /login?token=. The cookie holds HMAC-SHA256(key, the member's token): it
+// proves the login without the hub storing anything, so a restarted hub with the same key (kept
+// in the data folder) still knows every page, and changing a member's token in staff.csv ends
+// that member's sessions. To the browser holding it (HttpOnly, SameSite=Strict) the cookie is as
+// good as the token. Immutable once made; safe to read from any thread.
 class SessionStore {
  public:
-  explicit SessionStore(size_t max_sessions = 4096) : max_sessions_(max_sessions) {}
-  // A new session id (64 hex digits) for staff member `member` (an index into the list).
-  std::string Create(size_t member);
-  // The member of session `id`, or nullopt. Looked up by the id's digest, so that timing says
-  // nothing about the stored ids.
+  // `staff` must outlive the store.
+  SessionStore(const StaffList& staff, const SessionKey& key);
+  // The session id (64 hex digits) of staff member `member` (an index into the list).
+  std::string Create(size_t member) const;
+  // The member of session `id`, or nullopt. Every member's id is compared in full, whatever
+  // matches, so timing says nothing about them. Cost: O(members).
   std::optional<size_t> Find(std::string_view id) const;
-  size_t size() const;
 
  private:
-  size_t max_sessions_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, size_t> by_digest_;  // SHA-256 of the id (binary) -> member
-  std::vector<std::string> order_;                     // digests, oldest first
+  std::vector<std::string> ids_;  // by member
 };
 
 // SHA-256 of `text`.

@@ -111,6 +111,14 @@ TEST(HttpApiTest, LoginLinkSetsASessionCookieAndTheTokenStaysOutOfTheLog) {
     EXPECT_EQ(log.find(token), std::string::npos) << log;
   }
   EXPECT_EQ(log.find(session.substr(session.find('=') + 1)), std::string::npos);
+
+  // The page stays logged in across a hub restart (the key is in the data folder).
+  server.Restart();
+  EXPECT_EQ(Call(server.http_port(), "GET", "/api/v1/me", {{"Cookie", session}}).status, 200);
+  EXPECT_EQ(Call(server.http_port(), "GET", "/api/v1/me",
+                 {{"Cookie", "convoy_session=" + std::string(64, 'a')}})
+                .status,
+            401);
 }
 
 TEST(HttpApiTest, RadioTextThatIsNotOneLineOfValidUtf8IsRefused) {

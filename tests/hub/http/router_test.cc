@@ -3,10 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "hub/http/json_writer.h"
 #include "hub/http/router.h"
 #include "hub/http/staff.h"
+#include "support/temp_dir.h"
 
 namespace convoy::hub::api {
 namespace {
@@ -112,15 +115,49 @@ TEST(HttpStaffTest, ErrorsNameFileAndLineButNeverTheToken) {
   EXPECT_FALSE(StaffList::Load("/nonexistent/staff.csv").ok());
 }
 
-TEST(HttpStaffTest, SessionsAreRandomAndBounded) {
-  SessionStore sessions(2);
+TEST(HttpStaffTest, SessionsNameTheirMemberAndEndWithTheKeyOrTheToken) {
+  auto staff = StaffList::Parse(
+      "name,role,token\nAnn,safety,aaaaaaaaaaaaaaaa1\nBo,organizer,bbbbbbbbbbbbbbbb2\n", "s.csv");
+  ASSERT_TRUE(staff.ok()) << staff.message();
+  const SessionKey key = RandomSessionKey();
+  const SessionStore sessions(*staff, key);
   const std::string a = sessions.Create(0), b = sessions.Create(1);
   EXPECT_NE(a, b);
   EXPECT_EQ(a.size(), 64u);
+  EXPECT_EQ(a.find("aaaaaaaaaaaaaaaa1"), std::string::npos);  // the token is not in the cookie
+  EXPECT_EQ(sessions.Find(a), 0u);
   EXPECT_EQ(sessions.Find(b), 1u);
-  sessions.Create(0);
-  EXPECT_FALSE(sessions.Find(a).has_value());  // the oldest was forgotten
   EXPECT_FALSE(sessions.Find("nope").has_value());
+  std::string near_miss = b;
+  near_miss.back() = near_miss.back() == '0' ? '1' : '0';
+  EXPECT_FALSE(sessions.Find(near_miss).has_value());
+  // The same key after a restart knows the session; another key does not.
+  EXPECT_EQ(SessionStore(*staff, key).Find(b), 1u);
+  EXPECT_FALSE(SessionStore(*staff, RandomSessionKey()).Find(b).has_value());
+  // A new token for Bo in staff.csv ends Bo's sessions, not Ann's.
+  auto changed = StaffList::Parse(
+      "name,role,token\nAnn,safety,aaaaaaaaaaaaaaaa1\nBo,organizer,cccccccccccccccc3\n", "s.csv");
+  ASSERT_TRUE(changed.ok());
+  EXPECT_FALSE(SessionStore(*changed, key).Find(b).has_value());
+  EXPECT_EQ(SessionStore(*changed, key).Find(a), 0u);
+}
+
+TEST(HttpStaffTest, LoginKeyIsKeptInItsFileAndABadFileIsRefused) {
+  convoy::testing::TempDir dir;
+  const auto path = dir / "login.key";
+  auto made = LoadOrCreateSessionKey(path);
+  ASSERT_TRUE(made.ok()) << made.message();
+  EXPECT_EQ(std::filesystem::file_size(path), 32u);
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto again = LoadOrCreateSessionKey(path);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *made);
+  std::ofstream(path, std::ios::trunc) << "short";
+  auto bad = LoadOrCreateSessionKey(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.message().find("login.key"), std::string::npos) << bad.message();
+  EXPECT_FALSE(LoadOrCreateSessionKey(dir / "no" / "such" / "dir" / "login.key").ok());
 }
 
 TEST(HttpJsonWriterTest, EscapesAndWritesNullForUnknownFigures) {
