@@ -3,37 +3,10 @@
 #include <charconv>
 #include <cmath>
 
+#include "proto/utf8.h"
+
 namespace convoy::proto {
 namespace {
-
-// Length of the UTF-8 sequence starting at text[i], or 0 when it is not a valid one.
-size_t Utf8SequenceLength(std::string_view text, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  if (c < 0x80) return 1;
-  size_t n;
-  uint32_t code;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-    code = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    code = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    code = c & 0x07;
-  } else {
-    return 0;  // a continuation byte, or a lead byte of an overlong or too-large form
-  }
-  if (i + n > text.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i + k) & 0x3F);
-  }
-  if (n == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) return 0;
-  if (n == 4 && (code < 0x10000 || code > 0x10FFFF)) return 0;
-  return n;
-}
 
 void AppendUtf8(uint32_t code, std::string* out) {
   if (code < 0x80) {
@@ -185,7 +158,7 @@ class Parser {
       if (c == '"') return ++pos_, true;
       if (static_cast<unsigned char>(c) < 0x20) return Fail("control character in a string");
       if (c != '\\') {
-        const size_t n = Utf8SequenceLength(text_, pos_);
+        const size_t n = Utf8Sequence(text_, pos_);
         if (n == 0) return Fail("invalid UTF-8 in a string");
         out->append(text_.substr(pos_, n));
         pos_ += n;
@@ -302,14 +275,5 @@ std::optional<std::string_view> JsonValue::String(std::string_view key) const {
 }
 
 Result<JsonValue> ParseJson(std::string_view text) { return Parser(text).ParseDocument(); }
-
-bool IsValidUtf8(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    const size_t n = Utf8SequenceLength(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 }  // namespace convoy::proto

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "proto/result.h"
+#include "proto/utf8.h"  // IsValidUtf8, for the JSON reader's users
 
 namespace convoy::proto {
 
@@ -42,8 +43,5 @@ inline constexpr size_t kMaxJsonDepth = 16;
 
 // Parses exactly one JSON value, surrounded by optional whitespace. Cost: linear in the input.
 Result<JsonValue> ParseJson(std::string_view text);
-
-// True when `text` is well-formed UTF-8 (no overlong forms, no surrogates, at most U+10FFFF).
-bool IsValidUtf8(std::string_view text);
 
 }  // namespace convoy::proto

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include "proto/csv.h"
+#include "proto/utf8.h"
 
 namespace convoy::proto {
 namespace {
@@ -15,33 +16,6 @@ bool ValidId(std::string_view id) {
     if (!ok) return false;
   }
   return true;
-}
-
-// Length of the valid UTF-8 sequence at text[i] (a lead byte >= 0x80), or 0 when it is not one:
-// no overlong forms, no surrogates, nothing above U+10FFFF. `code` gets the code point.
-size_t Utf8Sequence(std::string_view text, size_t i, uint32_t* code) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char c = byte(i);
-  size_t n = 0;
-  uint32_t min = 0;
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2, min = 0x80;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3, min = 0x800;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (i + n > text.size()) return 0;
-  uint32_t value = c & (0x3F >> (n - 1));
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (byte(i + k) & 0x3F);
-  }
-  if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
-  *code = value;
-  return n;
 }
 
 bool IsControl(uint32_t code) { return code < 0x20 || (code >= 0x7F && code <= 0x9F); }

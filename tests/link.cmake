@@ -17,6 +17,7 @@ convoy_test(fix_codec_test proto/fix_codec_test.cc LIBS convoy_proto)
 convoy_test(framing_test proto/framing_test.cc LIBS convoy_proto)
 convoy_test(roster_test proto/roster_test.cc LIBS convoy_proto)
 convoy_test(json_test proto/json_test.cc LIBS convoy_proto)
+convoy_test(utf8_test proto/utf8_test.cc LIBS convoy_proto)
 convoy_test(seq_set_test hub/seq_set_test.cc LIBS convoy_hub)
 convoy_test(link_test hub/link_test.cc LIBS convoy_test_support)
 

@@ -81,14 +81,5 @@ TEST(JsonTest, DeepNestingIsRefusedWithoutExhaustingTheStack) {
   EXPECT_FALSE(ParseJson(over).ok());
 }
 
-TEST(JsonTest, Utf8Validator) {
-  EXPECT_TRUE(IsValidUtf8(""));
-  EXPECT_TRUE(IsValidUtf8("plain ascii"));
-  EXPECT_TRUE(IsValidUtf8("Gro\xC3\x9F"));
-  EXPECT_FALSE(IsValidUtf8("\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xE2\x82"));
-  EXPECT_FALSE(IsValidUtf8("\xF8\x88\x80\x80\x80"));
-}
-
 }  // namespace
 }  // namespace convoy::proto
