@@ -7,9 +7,11 @@
 //
 //   fuzz_NAME [--seconds S] [--seed N] [--max-len BYTES] PATH...
 //
-// Exit status 0 when every input returned; a target that crashes (a sanitizer report, a trap)
-// ends the process, and the input that did it is written to fuzz-crash-NAME-SEED-ITERATION in the
-// working directory first when the sanitizers let us know (their death callback).
+// A path that does not exist is skipped (a target's crashes folder before its first crash); at
+// least one input must be found. Exit status 0 when every input returned; a target that crashes (a
+// sanitizer report, a trap) ends the process, and the input that did it is written to
+// fuzz-crash-NAME-SEED-ITERATION in the working directory first when the sanitizers let us know
+// (their death callback).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -150,6 +152,11 @@ int main(int argc, char** argv) {
   for (const auto& path : paths) {
     std::error_code ec;
     std::vector<std::filesystem::path> files;
+    if (!std::filesystem::exists(path, ec)) {
+      // The crashes folder of a target nothing has crashed yet (git keeps no empty folders).
+      std::printf("%s: no %s (nothing saved there yet)\n", name.c_str(), path.c_str());
+      continue;
+    }
     if (std::filesystem::is_directory(path, ec)) {
       for (const auto& entry : std::filesystem::directory_iterator(path, ec)) {
         if (entry.is_regular_file() && entry.path().filename() != "README.md") {
@@ -171,6 +178,11 @@ int main(int argc, char** argv) {
       Run(input);
       corpus.push_back(std::move(input));
     }
+  }
+  if (corpus.empty()) {
+    std::fprintf(stderr, "%s: no input found in the paths given (a seed corpus is needed)\n",
+                 name.c_str());
+    return 2;
   }
   std::printf("%s: %zu inputs from the corpus passed\n", name.c_str(), corpus.size());
 
