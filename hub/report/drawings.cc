@@ -43,15 +43,6 @@ std::string Num(double v) {
   return text;
 }
 
-std::string ClockText(int64_t t_ms, int utc_offset_min) {
-  const int64_t local_s = t_ms / 1000 + utc_offset_min * 60;
-  const int64_t of_day = ((local_s % 86400) + 86400) % 86400;
-  char text[8];
-  std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(of_day / 3600),
-                static_cast<int>(of_day / 60 % 60));
-  return text;
-}
-
 }  // namespace
 
 std::pair<size_t, size_t> MapKeptRange(const ReplayCar& car, double radius_m) {
@@ -64,6 +55,15 @@ std::pair<size_t, size_t> MapKeptRange(const ReplayCar& car, double radius_m) {
   }
   const KeptRange kept = PrivacyCut(fixes, radius_m);
   return {kept.begin, kept.end};
+}
+
+std::string ClockText(int64_t t_ms, int utc_offset_min) {
+  const int64_t local_s = t_ms / 1000 + utc_offset_min * 60;
+  const int64_t of_day = ((local_s % 86400) + 86400) % 86400;
+  char text[16];
+  std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(of_day / 3600),
+                static_cast<int>(of_day / 60 % 60));
+  return text;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // Plain functions over their inputs; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -16,6 +17,8 @@ namespace convoy::hub::report {
 
 // Text made safe inside XML/HTML elements and double-quoted attributes (<, >, &, ").
 std::string EscapeXml(std::string_view text);
+// "HH:MM" of UTC ms t_ms at the tour's local time (UTC + utc_offset_min).
+std::string ClockText(int64_t t_ms, int utc_offset_min);
 
 // The part of a car's fixes the map draws: [first, second) after the privacy cut of radius_m
 // around its first and last fix (hub/export/tracks.h's PrivacyCut). radius_m <= 0: all.

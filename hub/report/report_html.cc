@@ -29,15 +29,6 @@ std::string Duration(double s) {
   return text;
 }
 
-std::string Clock(int64_t t_ms, int offset_min) {
-  const int64_t local_s = t_ms / 1000 + offset_min * 60;
-  const int64_t of_day = ((local_s % 86400) + 86400) % 86400;
-  char text[16];
-  std::snprintf(text, sizeof text, "%02d:%02d", static_cast<int>(of_day / 3600),
-                static_cast<int>(of_day / 60 % 60));
-  return text;
-}
-
 std::string ZoneName(int offset_min) {
   if (offset_min == 0) return "UTC";
   char text[16];
@@ -84,8 +75,8 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
     char speed[32];
     std::snprintf(speed, sizeof speed, "%.1f km/h", d.average_speed_mps * 3.6);
     h += "<tr><td>" + EscapeXml(d.label) + "</td><td>" + EscapeXml(d.measured_car) + "</td><td>" +
-         Km(d.distance_m) + "</td><td>" + Clock(d.from_ms, offset_min) + "</td><td>" +
-         Clock(d.to_ms, offset_min) + "</td><td>" + Duration(d.duration_s) + "</td><td>" +
+         Km(d.distance_m) + "</td><td>" + ClockText(d.from_ms, offset_min) + "</td><td>" +
+         ClockText(d.to_ms, offset_min) + "</td><td>" + Duration(d.duration_s) + "</td><td>" +
          Duration(d.moving_s) + "</td><td>" + speed + "</td><td>" + std::to_string(d.stops.size()) +
          "</td><td>" + Km(d.median_length_m) + " / " + Km(d.max_length_m) + "</td></tr>\n";
   }
@@ -100,8 +91,8 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
       for (const Stop& s : d.stops) {
         char where[64];
         std::snprintf(where, sizeof where, "%.5f, %.5f", s.lat_e7 * 1e-7, s.lon_e7 * 1e-7);
-        h += "<tr><td>" + Clock(s.from_ms, offset_min) + "</td><td>" + Clock(s.to_ms, offset_min) +
-             "</td><td>" + Duration(s.length_s()) + "</td><td>" +
+        h += "<tr><td>" + ClockText(s.from_ms, offset_min) + "</td><td>" +
+             ClockText(s.to_ms, offset_min) + "</td><td>" + Duration(s.length_s()) + "</td><td>" +
              EscapeXml(s.near.empty() ? std::string(where) : s.near) + "</td></tr>\n";
       }
       h += "</table>\n";
@@ -127,9 +118,9 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
     for (const auto& a : f.alerts) {
       std::string cars;
       for (const auto& id : a.car_ids()) cars += (cars.empty() ? "" : ", ") + id;
-      h += "<tr><td>" + Clock(a.raised_ms(), offset_min) + "</td><td>" + EscapeXml(a.kind()) +
+      h += "<tr><td>" + ClockText(a.raised_ms(), offset_min) + "</td><td>" + EscapeXml(a.kind()) +
            "</td><td>" + EscapeXml(cars) + "</td><td>" +
-           (a.cleared_ms() ? Clock(a.cleared_ms(), offset_min) + " (" +
+           (a.cleared_ms() ? ClockText(a.cleared_ms(), offset_min) + " (" +
                                  Duration((a.cleared_ms() - a.raised_ms()) / 1000.0) + ")"
                            : std::string("open")) +
            "</td><td>" + EscapeXml(a.acknowledged_by()) + "</td><td>" + EscapeXml(a.text()) +
@@ -148,7 +139,7 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
          EscapeXml(c.role) + "</td><td>" + Km(c.distance_m) + "</td><td>" +
          std::to_string(c.fixes) + "</td><td>" +
          (c.largest_gap_ms > 0 ? Duration(c.largest_gap_ms / 1000.0) + " at " +
-                                     Clock(c.largest_gap_at_ms, offset_min)
+                                     ClockText(c.largest_gap_at_ms, offset_min)
                                : std::string()) +
          "</td><td>" + std::to_string(c.alerts) + "</td></tr>\n";
   }
@@ -163,16 +154,16 @@ std::string ReportHtml(const TourFigures& f, int offset_min, bool has_plan) {
         "<th>first car</th><th>median</th><th>last car</th><th>arrived</th><th>missing</th></tr>\n";
     for (const RallyArrival& r : f.rallies) {
       auto at = [&](std::optional<int64_t> t) {
-        return t ? Clock(*t, offset_min) + Against(t, r.planned_arrive_ms) : std::string("-");
+        return t ? ClockText(*t, offset_min) + Against(t, r.planned_arrive_ms) : std::string("-");
       };
       std::string missing;
       for (const auto& id : r.missing) missing += (missing.empty() ? "" : ", ") + id;
       h += "<tr><td>" + EscapeXml(r.name) + "</td><td>" + EscapeXml(r.day) + ", " +
            EscapeXml(r.leg) + "</td><td>" +
            (r.planned_arrive_ms
-                ? Clock(*r.planned_arrive_ms, offset_min)
+                ? ClockText(*r.planned_arrive_ms, offset_min)
                 : std::string(r.planned_depart_ms
-                                  ? "departure " + Clock(*r.planned_depart_ms, offset_min)
+                                  ? "departure " + ClockText(*r.planned_depart_ms, offset_min)
                                   : "-")) +
            "</td><td>" + at(r.first_ms) + "</td><td>" + at(r.median_ms) + "</td><td>" +
            at(r.last_ms) + "</td><td>" + std::to_string(r.arrived) + "/" +
