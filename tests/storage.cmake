@@ -1,6 +1,7 @@
 # Durable storage: the record log, the hub's journal and the tracker's spool.
 convoy_test(record_log_test proto/record_log_test.cc LIBS convoy_proto)
 convoy_test(journal_test hub/journal_test.cc support/fault_fs.cc LIBS convoy_hub)
+convoy_test(journal_reader_test hub/journal_reader_test.cc support/fault_fs.cc LIBS convoy_hub)
 convoy_test(spool_test tracker/spool_test.cc support/fault_fs.cc LIBS convoy_tracker)
 # Issue 8's failure drills in one process: the journal's disk fills under a reporting tracker;
 # the tracker's clock jumps.
