@@ -207,7 +207,7 @@ Status Hub::StartHttp() {
     live->Broadcast(std::make_shared<const std::string>(api->AlertMessage(event)));
   };
   convoy_->on_snapshot = [api, live](const std::shared_ptr<const ConvoySnapshot>& snapshot) {
-    live->BroadcastConvoy(std::make_shared<const std::string>(api->ConvoyMessage(*snapshot)));
+    live->BroadcastConvoy([&] { return api->ConvoyMessage(*snapshot); });
   };
   radio_->on_change = [api, live](const api::RadioEntry& entry) {
     live->Broadcast(std::make_shared<const std::string>(api->RadioMessage(entry)));

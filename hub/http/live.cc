@@ -287,12 +287,17 @@ void LiveHub::Broadcast(std::shared_ptr<const std::string> message) {
   for (auto& viewer : Snapshot()) viewer->Push(message, false);
 }
 
-void LiveHub::BroadcastConvoy(std::shared_ptr<const std::string> message) {
-  if (options_.convoy_bytes_per_s > 0) {
-    const auto now = std::chrono::steady_clock::now();
+void LiveHub::BroadcastConvoy(const std::function<std::string()>& build) {
+  const auto now = std::chrono::steady_clock::now();
+  {
     std::lock_guard guard(mu_);
+    if (viewers_.empty() || stopped_) return;  // nobody watching: nothing to build
     // Ticks jitter: one a few milliseconds early is still the next one, not one over budget.
     if (now + options_.positions_interval < next_convoy_) return;
+  }
+  auto message = std::make_shared<const std::string>(build());
+  if (options_.convoy_bytes_per_s > 0) {
+    std::lock_guard guard(mu_);
     next_convoy_ = now + std::chrono::milliseconds(static_cast<int64_t>(
                              message->size() * 1000 / options_.convoy_bytes_per_s));
   }

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -63,10 +64,10 @@ class LiveHub {
                std::span<const proto::FixVerdict> verdicts);
   // An alert or radio event, already serialized.
   void Broadcast(std::shared_ptr<const std::string> message);
-  // A convoy snapshot message: replaces one a viewer has not been sent yet. Dropped when it comes
-  // sooner than LiveOptions::convoy_bytes_per_s allows after the last one broadcast (the next
-  // tick's snapshot is newer anyway).
-  void BroadcastConvoy(std::shared_ptr<const std::string> message);
+  // A convoy snapshot message, made by `build` (called at most once, on this thread): replaces one
+  // a viewer has not been sent yet. Not built when nobody watches, nor when it comes sooner than
+  // LiveOptions::convoy_bytes_per_s allows after the last one (the next tick's is newer anyway).
+  void BroadcastConvoy(const std::function<std::string()>& build);
 
   // Takes over an upgraded connection: accepts the WebSocket with `request`, sends `make_hello()`
   // first (built after the viewer is registered, so nothing between is missed), then the feed.
