@@ -5,7 +5,7 @@
 # legitimate car on a live map (--http), so convoy_http_test_support (tests/http.cmake).
 add_library(convoy_attack_test_support STATIC hub/attack/fixture.cc hub/attack/fixture.h)
 target_link_libraries(convoy_attack_test_support PUBLIC convoy_http_test_support)
-target_precompile_headers(convoy_attack_test_support PRIVATE ${PROJECT_SOURCE_DIR}/proto/asio.h)
+convoy_test_code(convoy_attack_test_support)
 convoy_test(attack_credentials_test hub/attack/credentials_test.cc
             LIBS convoy_attack_test_support)
 convoy_test(attack_frames_test hub/attack/frames_test.cc LIBS convoy_attack_test_support)

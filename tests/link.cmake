@@ -11,7 +11,7 @@ add_library(convoy_test_support STATIC
 )
 target_include_directories(convoy_test_support PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(convoy_test_support PUBLIC convoy_hub convoy_tracker GTest::gtest)
-target_precompile_headers(convoy_test_support PRIVATE ${PROJECT_SOURCE_DIR}/proto/asio.h)
+convoy_test_code(convoy_test_support)
 
 convoy_test(fix_codec_test proto/fix_codec_test.cc LIBS convoy_proto)
 convoy_test(framing_test proto/framing_test.cc LIBS convoy_proto)

@@ -4,7 +4,7 @@
 add_library(convoy_osmand_test_client STATIC hub/osmand/http_client.cc)
 target_include_directories(convoy_osmand_test_client PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(convoy_osmand_test_client PUBLIC convoy_test_support)
-target_precompile_headers(convoy_osmand_test_client PRIVATE ${PROJECT_SOURCE_DIR}/proto/asio.h)
+convoy_test_code(convoy_osmand_test_client)
 convoy_test(osmand_request_test hub/osmand/request_test.cc LIBS convoy_hub)
 convoy_test(osmand_phone_recorder_test hub/osmand/phone_recorder_test.cc support/fault_fs.cc
             LIBS convoy_test_support)

@@ -19,4 +19,5 @@ add_library(convoy_model STATIC
   model/thresholds.h
 )
 target_link_libraries(convoy_model PUBLIC convoy_maps convoy_proto)
+convoy_compute_library(convoy_model)
 target_link_libraries(convoy_hub PUBLIC convoy_model)

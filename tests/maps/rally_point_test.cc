@@ -28,7 +28,9 @@ TEST(RallyPointTest, BusStopsFromGeoPackageLieAlongTheBusTrack) {
     const RallyPoint& r = (*rally)[i];
     EXPECT_LT(std::fabs(r.offset_m), 60) << r.name;  // a stop is at the kerb
     EXPECT_EQ(r.radius_m, 50);
-    if (i > 0) EXPECT_GE(r.along_m, (*rally)[i - 1].along_m);
+    if (i > 0) {
+      EXPECT_GE(r.along_m, (*rally)[i - 1].along_m);
+    }
   }
 }
 

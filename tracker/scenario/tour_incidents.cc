@@ -17,7 +17,7 @@ using scenario::Rng;
 namespace {
 
 constexpr double kMin = 60;
-constexpr double kCatchup = 1.3;
+constexpr double kCatchup = 1.3;  // pace of a car making up lost time
 constexpr double kPi = 3.14159265358979323846;
 
 double DriveTauAt(const LegTimeline& tl, double f) {

@@ -24,7 +24,6 @@ constexpr double kMin = 60;
 constexpr double kAccel = 1.0;       // m/s^2, both ways
 constexpr double kMinCruise = 10.0;  // m/s
 constexpr double kMaxCruise = 30.0;
-constexpr double kCatchup = 1.3;  // pace of a car making up lost time
 
 Result<LegTimeline> Timeline(const maps::LoadedLeg& leg, const ScenarioPlan& p) {
   const auto& r = leg.rally_points;
@@ -80,8 +79,11 @@ std::pair<GeoPath, double> HomePath(const ScenarioPlan::Leg& first, maps::LatLon
     return {first.path.Slice(from, meet_m).Then(spot), 27.0};
   }
   // Across country: a winding road from a town 20-60 km away.
-  const maps::LatLon home =
-      maps::GeodesicDirect(spot, rng.Uniform(0, 360), rng.Uniform(20'000, 60'000));
+  // One draw per statement: the order of a call's arguments is up to the compiler, and a seed
+  // must give the same tour with gcc and clang.
+  const double bearing_deg = rng.Uniform(0, 360);
+  const double distance_m = rng.Uniform(20'000, 60'000);
+  const maps::LatLon home = maps::GeodesicDirect(spot, bearing_deg, distance_m);
   double east = 0, north = 0;
   scenario::EastNorth(home, spot, &east, &north);
   const double len = std::hypot(east, north);

@@ -3,12 +3,14 @@
 // read back.
 #pragma once
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "hub/ingest.h"
@@ -100,23 +102,38 @@ inline RunResult Run(const std::vector<std::string>& argv, const std::filesystem
 
 // "Feature Count: 42" in ogrinfo's output, -1 when absent.
 inline long FeatureCount(const std::string& ogrinfo_output) {
-  std::smatch m;
-  static const std::regex kCount("Feature Count: (\\d+)");
-  return std::regex_search(ogrinfo_output, m, kCount) ? std::stol(m[1]) : -1;
+  static constexpr std::string_view kLabel = "Feature Count: ";
+  const size_t at = ogrinfo_output.find(kLabel);
+  if (at == std::string::npos) return -1;
+  const char* digits = ogrinfo_output.c_str() + at + kLabel.size();
+  if (!std::isdigit(static_cast<unsigned char>(*digits))) return -1;
+  return std::strtol(digits, nullptr, 10);
 }
 
-// Every (x, y) of the WKT geometries in ogrinfo -al output, rounded to 1e-7 degrees, in order.
+// Every (x, y) of the WKT geometries in ogrinfo -al output (POINT, LINESTRING, MULTILINESTRING,
+// with or without Z), rounded to 1e-7 degrees, in order. A hand scan, not std::regex: libstdc++'s
+// regex recurses once per character matched and overflows the stack on long lines under ASan.
 inline std::vector<std::pair<int32_t, int32_t>> WktCoordinatesE7(const std::string& output) {
   std::vector<std::pair<int32_t, int32_t>> coords;
-  static const std::regex kGeometry("(POINT|LINESTRING|MULTILINESTRING)[ Z]*\\s*\\(([^A-Z\\n]*)");
-  static const std::regex kPair("(-?[0-9.]+(?:e-?[0-9]+)?) (-?[0-9.]+(?:e-?[0-9]+)?)");
-  for (auto it = std::sregex_iterator(output.begin(), output.end(), kGeometry);
-       it != std::sregex_iterator(); ++it) {
-    const std::string body = (*it)[2];
-    for (auto p = std::sregex_iterator(body.begin(), body.end(), kPair);
-         p != std::sregex_iterator(); ++p) {
-      coords.emplace_back(static_cast<int32_t>(std::llround(std::stod((*p)[1]) * 1e7)),
-                          static_cast<int32_t>(std::llround(std::stod((*p)[2]) * 1e7)));
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t open = line.find('(');
+    if (open == std::string::npos) continue;
+    std::string_view kind(line.data(), open);
+    while (!kind.empty() && (kind.back() == ' ' || kind.back() == 'Z')) kind.remove_suffix(1);
+    if (!kind.ends_with("POINT") && !kind.ends_with("LINESTRING")) continue;
+    // "((x y z, x y z),(x y z))": the parentheses only group; each comma ends a vertex.
+    std::string body = line.substr(open);
+    for (char& c : body) {
+      if (c == '(' || c == ')') c = ' ';
+    }
+    std::istringstream vertices(body);
+    for (std::string vertex; std::getline(vertices, vertex, ',');) {
+      std::istringstream numbers(vertex);
+      double x = 0, y = 0;
+      if (!(numbers >> x >> y)) continue;
+      coords.emplace_back(static_cast<int32_t>(std::llround(x * 1e7)),
+                          static_cast<int32_t>(std::llround(y * 1e7)));
     }
   }
   return coords;

@@ -148,7 +148,10 @@ TEST(TourScenario, LateCarsConvergeFromHomeAndArriveBeforeDeparture) {
 }
 
 TEST(TourScenario, ConvoyLeavesTheMeetingPointInOrderAndDrivesTheRoute) {
-  TourScenario s = Make(TourOptions{.seed = 3, .incidents = false});
+  TourOptions clean;
+  clean.seed = 3;
+  clean.incidents = false;
+  TourScenario s = Make(clean);
   const maps::LoadedLeg& leg = Tour().legs[0];
   const int64_t depart = *leg.rally_points[0].depart_utc_ms;
   // Half an hour after departure: every car on the road, in roster order, a few seconds apart.
@@ -177,7 +180,9 @@ TEST(TourScenario, RefusesToursItCannotDrive) {
   EXPECT_EQ(s.message(),
             "leg 'Scenic loop on the coast road': its first rally point 'Positano scenic area' has "
             "no planned departure");
-  EXPECT_FALSE(TourScenario::Create(Tour(), TourOptions{.cars = 5}).ok());
+  TourOptions too_few;
+  too_few.cars = 5;  // fewer than the 8 the incidents need
+  EXPECT_FALSE(TourScenario::Create(Tour(), too_few).ok());
   EXPECT_FALSE(TourScenario::Create(maps::LoadedTour{}, {}).ok());
 }
 
@@ -203,10 +208,12 @@ TEST(TourScenario, SkipToStartsWhereTheFullStreamIs) {
   for (size_t i = 0; i < full.size(); ++i) {
     EXPECT_EQ(skipped[i].time_ms, full[i].time_ms) << i;
     EXPECT_EQ(skipped[i].car, full[i].car) << i;
-    // The GPS noise is a sequence per car: skipping changes it, not the truth underneath.
+    // The GPS noise is a sequence per car: skipping changes it, not the truth underneath. Two
+    // independent noises differ by up to one multipath excursion (35 m) plus the drift and
+    // jitter of both (sigma about 4.5 m a side): 60 m bounds it with a wide margin.
     EXPECT_LT(maps::GeodesicDistanceM(maps::LatLon::FromFix(skipped[i].fix).value(),
                                       maps::LatLon::FromFix(full[i].fix).value()),
-              40)
+              60)
         << i;
   }
 }
