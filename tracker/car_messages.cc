@@ -114,18 +114,10 @@ Status CarMessageOutbox::Save() const {
   if (dir_.empty()) return Status::Ok();
   proto::FileSystem* fs = proto::FileSystem::Default();
   if (Status status = fs->CreateDirs(dir_); !status.ok()) return status;
-  // Appended piece by piece: GCC 12 warns falsely (-Warray-bounds) on chains of temporaries.
-  std::string content = "next ";
-  content += std::to_string(next_id_);
-  content += '\n';
+  std::string content = "next " + std::to_string(next_id_) + "\n";
   for (const v1::CarMessage& m : pending_) {
-    for (const std::string& field : {std::to_string(m.message_id()), std::to_string(m.kind()),
-                                     std::to_string(m.time_ms())}) {
-      content += field;
-      content += '\t';
-    }
-    content += Escape(m.text());
-    content += '\n';
+    content += std::to_string(m.message_id()) + "\t" + std::to_string(m.kind()) + "\t" +
+               std::to_string(m.time_ms()) + "\t" + Escape(m.text()) + "\n";
   }
   const std::filesystem::path temp = dir_ / (std::string(kFileName) + ".tmp");
   (void)fs->RemoveFile(temp);  // a leftover from a crash: NewAppendableFile would append to it

@@ -142,9 +142,9 @@ bool TourScenario::Stream::Next(ScenarioEvent& out) {
     // One draw per statement (argument order is up to the compiler; a seed gives one tour).
     const double jitter_east_m = p.options.gps_jitter_m * noise.rng.Normal();
     const double jitter_north_m = p.options.gps_jitter_m * noise.rng.Normal();
-    const maps::LatLon at = scenario::Shift(
-        pose.position, noise.east_m + bump * noise.multipath_east_m + jitter_east_m,
-        noise.north_m + bump * noise.multipath_north_m + jitter_north_m);
+    const maps::LatLon at =
+        scenario::Shift(pose.position, noise.east_m + bump * noise.multipath_east_m + jitter_east_m,
+                        noise.north_m + bump * noise.multipath_north_m + jitter_north_m);
 
     double speed_reported = speed < 0.3 ? std::fabs(0.1 * noise.rng.Normal())
                                         : std::max(0.0, speed + 0.1 * noise.rng.Normal());
