@@ -119,7 +119,8 @@ Status CarMessageOutbox::Save() const {
     content += std::to_string(m.message_id()) + "\t" + std::to_string(m.kind()) + "\t" +
                std::to_string(m.time_ms()) + "\t" + Escape(m.text()) + "\n";
   }
-  const std::filesystem::path temp = dir_ / (std::string(kFileName) + ".tmp");
+  std::filesystem::path temp = dir_ / kFileName;
+  temp += ".tmp";
   (void)fs->RemoveFile(temp);  // a leftover from a crash: NewAppendableFile would append to it
   auto file = fs->NewAppendableFile(temp);
   if (!file.ok()) return file.status();
