@@ -13,6 +13,14 @@ int64_t Round(double v, double lo, double hi) {
   return static_cast<int64_t>(std::llround(std::clamp(v, lo, hi)));
 }
 
+// A small integer field of a TPV (mode, status): `fallback` when absent or outside 0..255 (gpsd
+// sends 0..8; converting a larger double to int is undefined behaviour).
+int SmallIntField(const proto::JsonValue& tpv, std::string_view key, int fallback) {
+  const std::optional<double> v = tpv.Number(key);
+  if (!v || !(*v >= 0 && *v <= 255)) return fallback;
+  return static_cast<int>(*v);
+}
+
 }  // namespace
 
 Result<GpsdSpec> ParseGpsdSpec(std::string_view rest) {
@@ -82,7 +90,7 @@ std::optional<proto::Fix> TpvToFix(const proto::JsonValue& tpv) {
   if (!time_ms) return std::nullopt;
   proto::Fix fix;
   fix.time_ms = *time_ms;
-  const int mode = static_cast<int>(tpv.Number("mode").value_or(0));
+  const int mode = SmallIntField(tpv, "mode", 0);
   const auto lat = tpv.Number("lat");
   const auto lon = tpv.Number("lon");
   if (mode < 2 || !lat || !lon) {
@@ -92,7 +100,7 @@ std::optional<proto::Fix> TpvToFix(const proto::JsonValue& tpv) {
   fix.lat_e7 = static_cast<int32_t>(Round(*lat * 1e7, -9e8, 9e8));
   fix.lon_e7 = static_cast<int32_t>(Round(*lon * 1e7, -1.8e9, 1.8e9));
   fix.quality = mode == 3 ? proto::FixQuality::k3D : proto::FixQuality::k2D;
-  switch (static_cast<int>(tpv.Number("status").value_or(0))) {
+  switch (SmallIntField(tpv, "status", 0)) {
     case 2:
       fix.quality = proto::FixQuality::kDgps;
       break;

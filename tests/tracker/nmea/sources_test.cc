@@ -307,6 +307,20 @@ TEST(TpvTest, TpvBecomesAFix) {
   EXPECT_FALSE(ParseIsoUtcMs("2016-13-07T21:31:21Z"));
 }
 
+// Found by fuzz_gpsd_json: a mode or status far outside int was converted to int (undefined).
+// Out of gpsd's range they count as absent: no fix, or no better quality than the mode's.
+TEST(TpvTest, ModeAndStatusOutOfRangeCountAsAbsent) {
+  const std::string rest = R"(,"time":"2016-04-07T21:31:21.000Z","lat":44.5,"lon":-121.3})";
+  for (const char* mode : {"7777777777777777777777777777777777777777773", "-3", "1e300", "256"}) {
+    auto tpv = proto::ParseJson(std::string(R"({"class":"TPV","mode":)") + mode + rest);
+    ASSERT_TRUE(tpv.ok()) << mode;
+    EXPECT_EQ(TpvToFix(*tpv)->quality, proto::FixQuality::kNone) << mode;
+  }
+  auto tpv = proto::ParseJson(R"({"class":"TPV","mode":3,"status":1e40)" + rest);
+  ASSERT_TRUE(tpv.ok());
+  EXPECT_EQ(TpvToFix(*tpv)->quality, proto::FixQuality::k3D);
+}
+
 // A scripted gpsd: accepts connections on loopback and, for each, sends the next script's
 // lines and closes.
 class FakeGpsd {
