@@ -14,10 +14,10 @@ convoy_test(attack_slow_and_idle_test hub/attack/slow_and_idle_test.cc
 convoy_test(attack_crowds_test hub/attack/crowds_test.cc LIBS convoy_attack_test_support)
 
 # A replayed batch racing with its own write (a reconnect mid-write): answered once durable.
-convoy_test(ingest_resend_test hub/ingest_resend_test.cc support/fault_fs.cc
-            LIBS convoy_test_support)
+convoy_test(ingest_resend_test hub/ingest_resend_test.cc
+            LIBS convoy_test_support convoy_fault_fs)
 # The disk-full drill as the staff see it: the snapshot's "hub" member through a real --http hub.
-convoy_test(journal_disk_full_api_test hub/journal_disk_full_api_test.cc support/fault_fs.cc
-            LIBS convoy_http_test_support)
+convoy_test(journal_disk_full_api_test hub/journal_disk_full_api_test.cc
+            LIBS convoy_http_test_support convoy_fault_fs)
 # Names from cars.csv and staff.csv: refused when not UTF-8 text; valid JSON on the API.
 convoy_test(hostile_names_test hub/http/hostile_names_test.cc LIBS convoy_http_test_support)

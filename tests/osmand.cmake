@@ -6,12 +6,12 @@ target_include_directories(convoy_osmand_test_client PUBLIC ${CMAKE_CURRENT_SOUR
 target_link_libraries(convoy_osmand_test_client PUBLIC convoy_test_support)
 convoy_test_code(convoy_osmand_test_client)
 convoy_test(osmand_request_test hub/osmand/request_test.cc LIBS convoy_hub)
-convoy_test(osmand_phone_recorder_test hub/osmand/phone_recorder_test.cc support/fault_fs.cc
-            LIBS convoy_test_support)
+convoy_test(osmand_phone_recorder_test hub/osmand/phone_recorder_test.cc
+            LIBS convoy_test_support convoy_fault_fs)
 convoy_test(osmand_endpoint_test hub/osmand/endpoint_test.cc
             LIBS convoy_osmand_test_client)
 convoy_test(osmand_durability_test hub/osmand/durability_test.cc
-            support/fault_fs.cc LIBS convoy_osmand_test_client)
+            LIBS convoy_osmand_test_client convoy_fault_fs)
 convoy_test(osmand_mixed_convoy_test hub/osmand/mixed_convoy_test.cc
             LIBS convoy_osmand_test_client)
 convoy_test(osmand_process_test hub/osmand/process_test.cc
