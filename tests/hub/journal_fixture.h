@@ -19,6 +19,7 @@
 #include "hub/journal_reader.h"
 #include "proto/record_log.h"
 #include "support/fault_fs.h"
+#include "support/temp_dir.h"
 
 namespace convoy::hub::journal_testing {
 
@@ -79,14 +80,6 @@ inline void AppendBytes(const fs::path& path, std::string_view bytes) {
 
 class JournalTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("journal_test." + std::to_string(getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   JournalOptions Options(proto::FileSystem* file_system = nullptr) {
     JournalOptions options;
     options.dir = dir_;
@@ -143,7 +136,8 @@ class JournalTest : public ::testing::Test {
     return payloads;
   }
 
-  fs::path dir_;
+  convoy::testing::TempDir temp_;  // removed with everything in it after the test
+  fs::path dir_ = temp_.path();
   std::vector<Replayed> replayed_;
   std::mutex log_mu_;
   std::vector<std::string> log_;

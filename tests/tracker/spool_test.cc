@@ -9,6 +9,7 @@
 
 #include "proto/record_log.h"
 #include "support/fault_fs.h"
+#include "support/temp_dir.h"
 
 namespace convoy::tracker {
 namespace {
@@ -31,14 +32,6 @@ proto::Fix MakeFix(int64_t i) {
 
 class SpoolTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("spool_test." + std::to_string(getpid()) + "." +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   SpoolOptions Options(proto::FileSystem* file_system = nullptr) {
     SpoolOptions options;
     options.dir = dir_;
@@ -78,7 +71,8 @@ class SpoolTest : public ::testing::Test {
     }
   }
 
-  fs::path dir_;
+  convoy::testing::TempDir temp_;  // removed with everything in it after the test
+  fs::path dir_ = temp_.path();
   std::vector<std::string> log_;
 };
 
